@@ -1,0 +1,3 @@
+from kzevents.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,25 @@
+"""The README's Python examples run, and its two commands are the ones .ci/run uses."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_python_examples_run() -> None:
+    blocks = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
+
+
+def test_readme_commands_are_what_ci_runs() -> None:
+    sh = re.findall(r"```sh\n(.*?)```", README, flags=re.S)[0]
+    commands = [line for line in sh.splitlines() if line and not line.startswith("#")]
+    assert len(commands) == 2
+    ci = (ROOT / ".ci" / "run").read_text()
+    for c in commands:
+        assert c in ci, c
