@@ -7,6 +7,7 @@ pyarrow is imported here, never at package import time.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -84,12 +85,26 @@ FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
         True,
         "police | military | government | private_citizens | business | none",
     ),
-    ("sources", pa.list_(pa.string()), True, "Source ids (kzevents) or the dataset's source text"),
+    ("sources", pa.list_(pa.string()), True, "Source ids (kzevents)"),
+    ("source_names", pa.list_(pa.string()), True, "Source names (publishers), as ACLED's source column"),
+    ("source_scale", _dict, True, "ACLED-style source scale, tokens joined by '-'"),
     ("claims", pa.list_(CLAIM_TYPE), True, "Each source's claim with the sentence it rests on"),
     ("conflicts", pa.list_(pa.string()), True, "Claim fields on which sources disagree"),
     ("rule", pa.string(), True, "How the row's values were chosen from the claims"),
     ("related", pa.list_(RELATED_TYPE), True, "Linked incidents"),
 ]
+
+
+# ACLED writes combined scales lowest level first ("Other-National", "National-International"),
+# reference/acled.md §7
+SCALE_ORDER = ("Local partner", "Other", "New media", "Subnational", "National", "Regional", "International")
+
+
+def source_scale(scales: Iterable[str]) -> str | None:
+    """Combine source scales the way ACLED's ``source_scale`` does."""
+    found = set(scales)
+    ordered = [s for s in SCALE_ORDER if s in found]
+    return "-".join(ordered) or None
 
 
 def metadata(extra: dict[str, Any] | None = None) -> dict[bytes, bytes]:
@@ -184,6 +199,8 @@ def dataset_to_table(ds: Dataset) -> pa.Table:
             "weapons": list(inc.weapons),
             "targets": list(inc.targets),
             "sources": list(inc.sources),
+            "source_names": list(dict.fromkeys(ds.sources[s].publisher for s in inc.sources)),
+            "source_scale": source_scale(ds.sources[s].scale for s in inc.sources),
             "claims": [
                 {
                     "source": c.source,

@@ -1,0 +1,168 @@
+"""The crosswalk engine: ``exporters/<format>.toml`` says, column by column, how a canonical row becomes a
+row of the target format. Values that need code are small named functions (``derive = "name"``)
+registered in :mod:`kzevents.derive`; code tables (``map = "name"``) are data in the crosswalk file.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from kzevents.errors import KzeventsError, UsageError
+from kzevents.resources import load_toml, resource_dir
+
+Row = dict[str, Any]
+DeriveFn = Callable[[Row, "Crosswalk"], Any]
+ExpandFn = Callable[[Row, "Crosswalk"], Iterable[Row]]
+IncludeFn = Callable[[Row, "Crosswalk"], "str | None"]  # None = included, else the reason for leaving out
+
+DERIVE: dict[str, DeriveFn] = {}
+EXPAND: dict[str, ExpandFn] = {}
+INCLUDE: dict[str, IncludeFn] = {}
+
+
+def derive(name: str) -> Callable[[DeriveFn], DeriveFn]:
+    def register(fn: DeriveFn) -> DeriveFn:
+        DERIVE[name] = fn
+        return fn
+
+    return register
+
+
+def expand(name: str) -> Callable[[ExpandFn], ExpandFn]:
+    def register(fn: ExpandFn) -> ExpandFn:
+        EXPAND[name] = fn
+        return fn
+
+    return register
+
+
+def include(name: str) -> Callable[[IncludeFn], IncludeFn]:
+    def register(fn: IncludeFn) -> IncludeFn:
+        INCLUDE[name] = fn
+        return fn
+
+    return register
+
+
+@attrs.frozen
+class ColumnSpec:
+    """One output column: where its value comes from and how it is written."""
+
+    name: str
+    source: str | None = None  # a canonical column (or a field an expander adds)
+    const: Any = None
+    derive: str | None = None
+    map: str | None = None  # a code table in the crosswalk's [maps]
+    key: str | None = None  # for maps whose values are tables: which entry to take
+    missing: str = ""  # what a null value is written as
+    fmt: str | None = None  # format spec for numbers, e.g. ".4f"
+    join: str | None = None  # separator for list values
+
+    def value(self, row: Row, cw: Crosswalk) -> Any:
+        if self.derive is not None:
+            v = DERIVE[self.derive](row, cw)
+        elif self.source is not None:
+            v = row.get(self.source)
+        else:
+            v = self.const
+        if self.map is not None and v is not None:
+            v = cw.lookup(self.map, v, self.key)
+        if isinstance(v, list | tuple) and self.join is not None:
+            v = self.join.join(str(x) for x in v) if v else None
+        return v
+
+    def text(self, value: Any) -> str:
+        if value is None or value == "":
+            return self.missing
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if self.fmt is not None and isinstance(value, int | float):
+            return format(value, self.fmt)
+        return str(value)
+
+
+@attrs.frozen
+class Crosswalk:
+    name: str
+    title: str
+    file: str  # default output file name
+    schema: str  # schemas/<schema>.schema.json
+    columns: tuple[ColumnSpec, ...]
+    maps: dict[str, dict[str, Any]]
+    encoding: str = "utf-8"
+    expand: str | None = None
+    include: str | None = None
+    options: dict[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def header(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def lookup(self, table: str, value: Any, key: str | None = None) -> Any:
+        try:
+            entry = self.maps[table][str(value)]
+        except KeyError:
+            raise KzeventsError(f"crosswalk {self.name}: no entry for {value!r} in code table {table!r}") from None
+        if key is not None:
+            return entry[key]
+        return entry
+
+    def rows(self, canonical_rows: Iterable[Row]) -> Iterator[tuple[Row, str | None]]:
+        """Expanded canonical rows with the reason each is left out (None when included)."""
+        _ensure_functions()
+        for row in canonical_rows:
+            parts = EXPAND[self.expand](row, self) if self.expand else [row]
+            for part in parts:
+                reason = INCLUDE[self.include](part, self) if self.include else None
+                yield part, reason
+
+    def record(self, row: Row) -> dict[str, Any]:
+        """One output row as typed values (None for missing), in column order."""
+        _ensure_functions()
+        return {c.name: c.value(row, self) for c in self.columns}
+
+    def texts(self, record: dict[str, Any]) -> list[str]:
+        return [c.text(record[c.name]) for c in self.columns]
+
+
+def _ensure_functions() -> None:
+    import kzevents.derive  # noqa: F401  (registers the named functions)
+    import kzevents.derive_ged  # noqa: F401
+    import kzevents.derive_gtd  # noqa: F401
+
+
+def available() -> list[str]:
+    return sorted(p.name.removesuffix(".toml") for p in resource_dir("exporters").iterdir() if p.name.endswith(".toml"))
+
+
+@functools.cache
+def get(name: str) -> Crosswalk:
+    """The crosswalk ``exporters/<name>.toml``."""
+    if name not in available():
+        raise UsageError(f"unknown format {name!r}; known formats: {', '.join(available())}")
+    doc = load_toml("exporters", f"{name}.toml")
+    fmt = doc["format"]
+    cols = tuple(ColumnSpec(**c) for c in doc["columns"])
+    cw = Crosswalk(
+        name=fmt["name"],
+        title=fmt["title"],
+        file=fmt["file"],
+        schema=fmt["schema"],
+        encoding=fmt.get("encoding", "utf-8"),
+        expand=fmt.get("expand"),
+        include=fmt.get("include"),
+        columns=cols,
+        maps=doc.get("maps", {}),
+        options=doc.get("options", {}),
+    )
+    _ensure_functions()
+    for c in cols:
+        if c.derive is not None and c.derive not in DERIVE:
+            raise KzeventsError(f"crosswalk {name}: column {c.name} refers to unknown function {c.derive!r}")
+        if c.map is not None and c.map not in cw.maps:
+            raise KzeventsError(f"crosswalk {name}: column {c.name} refers to unknown code table {c.map!r}")
+    return cw

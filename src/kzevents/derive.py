@@ -1,0 +1,158 @@
+"""Named functions that crosswalks refer to (``derive = "..."``, ``expand = "..."``, ``include = "..."``).
+
+Each takes a canonical row (a dict; expanders may add fields starting with ``_``) and the crosswalk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from kzevents import admin
+from kzevents.crosswalk import Crosswalk, Row, derive, expand
+
+# the dataset's release time: ACLED's `timestamp` column (upload time) is this, so exports are deterministic
+RELEASE_TIMESTAMP = int(dt.datetime(2026, 11, 25, tzinfo=dt.UTC).timestamp())
+
+
+def split_evenly(total: int, parts: int) -> list[int]:
+    """Split ``total`` over ``parts`` as ACLED does: as evenly as possible, the remainder to the first.
+
+    >>> split_evenly(10, 3)
+    [4, 3, 3]
+    """
+    base, rest = divmod(total, parts)
+    return [base + rest] + [base] * (parts - 1)
+
+
+def incident_number(event_id: str) -> int:
+    """``KZE-0012`` -> 12."""
+    return int(event_id.rsplit("-", 1)[1])
+
+
+def note_date(d: dt.date) -> str:
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+# --- ACLED -------------------------------------------------------------------------------------------
+
+
+@expand("acled_events")
+def acled_events(row: Row, cw: Crosswalk) -> Iterable[Row]:
+    """One ACLED event per day of the incident; fatalities (the lowest figure) split over the days."""
+    start: dt.date = row["event_date"]
+    end: dt.date = row["event_date_end"]
+    days = (end - start).days + 1 if row["date_precision"] == "day" else 1
+    total = row["fatalities_low"] or 0
+    shares = split_evenly(total, days)
+    for i in range(days):
+        yield {
+            **row,
+            "_part": i + 1,
+            "_parts": days,
+            "_date": start + dt.timedelta(days=i),
+            "_fatalities": shares[i],
+            "_shares": shares,
+        }
+
+
+@derive("acled_event_id")
+def acled_event_id(row: Row, cw: Crosswalk) -> str:
+    return f"{cw.options['id_prefix']}{incident_number(row['event_id']):04d}{row['_part']:02d}"
+
+
+@derive("year")
+def year(row: Row, cw: Crosswalk) -> int:
+    d: dt.date = row.get("_date") or row["event_date"]
+    return d.year
+
+
+def _inter(actor_type: str | None, cw: Crosswalk) -> Any:
+    if actor_type is None:
+        return 0 if cw.options.get("actor_types") == "numeric" else None
+    if cw.options.get("actor_types") == "numeric":
+        return cw.lookup("inter_code", actor_type)
+    return actor_type
+
+
+@derive("acled_inter1")
+def acled_inter1(row: Row, cw: Crosswalk) -> Any:
+    return _inter(row["actor1_type"], cw)
+
+
+@derive("acled_inter2")
+def acled_inter2(row: Row, cw: Crosswalk) -> Any:
+    return _inter(row["actor2_type"] if row.get("actor2") else None, cw)
+
+
+def interaction_code(inter1: int, inter2: int | None) -> int:
+    """ACLED's numeric interaction: 10*min+max for two sides, 10*inter1 for one (acled.md §4)."""
+    if not inter2:
+        return 10 * inter1
+    return 10 * min(inter1, inter2) + max(inter1, inter2)
+
+
+@derive("acled_interaction")
+def acled_interaction(row: Row, cw: Crosswalk) -> Any:
+    c1 = int(cw.lookup("inter_code", row["actor1_type"]))
+    c2 = int(cw.lookup("inter_code", row["actor2_type"])) if row.get("actor2") else None
+    code = interaction_code(c1, c2)
+    if cw.options.get("actor_types") == "numeric":
+        return code
+    return cw.lookup("interaction_text", code)
+
+
+@derive("acled_civilian_targeting")
+def acled_civilian_targeting(row: Row, cw: Crosswalk) -> str | None:
+    """Civilians as the main or only target (acled.md §7): never inside Battles."""
+    etype = cw.lookup("acled_type", row["event_type"], "event_type")
+    if row.get("actor2_type") == "Civilians" and etype in ("Violence against civilians", "Explosions/Remote violence"):
+        return "Civilian targeting"
+    return None
+
+
+@derive("acled_admin1")
+def acled_admin1(row: Row, cw: Crosswalk) -> str | None:
+    code = row.get("admin1_code")
+    return admin.acled_name(code) if code else None
+
+
+def _claimed_killed(row: Row) -> list[tuple[str, int]]:
+    return [(c["source"], c["killed"]) for c in row.get("claims") or [] if c.get("killed") is not None]
+
+
+# sentence openings that are common words, lower-cased after "On 17 May 2011," (proper nouns are kept)
+_LOWER_FIRST = frozenset(
+    "A An The Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Police Special Security Unknown "
+    "Unidentified Armed Gunmen Militants Members Border Officers Several".split()
+)
+
+
+@derive("acled_notes")
+def acled_notes(row: Row, cw: Crosswalk) -> str:
+    d: dt.date = row["_date"]
+    precision = row["date_precision"]
+    opening = f"On {note_date(d)}," if precision == "day" else f"Around {note_date(d)} (as reported),"
+    summary = (row.get("summary") or row.get("title") or "").strip()
+    first = summary.split(" ", 1)[0]
+    if first in _LOWER_FIRST:
+        summary = summary[0].lower() + summary[1:]
+    text = f"{opening} {summary}"
+    label = cw.lookup("acled_type", row["event_type"]).get("notes_label")
+    if label:
+        text = f"{label}: {text}"
+    claimed = _claimed_killed(row)
+    figures = sorted({k for _, k in claimed})
+    if len(figures) > 1:
+        by = "; ".join(f"{n} according to source {s}" for s, n in claimed)
+        text += f" Reports of fatalities differ ({by}); the lowest figure, {row['fatalities_low']}, is coded."
+    if row.get("_parts", 1) > 1:
+        shares = ", ".join(str(x) for x in row["_shares"])
+        text += f" Fatalities ({row['fatalities_low']}) split over {row['_parts']} days: {shares}."
+    return text
+
+
+@derive("release_timestamp")
+def release_timestamp(row: Row, cw: Crosswalk) -> int:
+    return RELEASE_TIMESTAMP

@@ -1,0 +1,408 @@
+"""Validating CSV files of a format against its JSON Schema, vectorised over Arrow arrays.
+
+A CSV row is turned into a JSON object by one rule (see :func:`cell_to_json`); :func:`reference_problems`
+applies the ``jsonschema`` package to those objects row by row, and the vectorised validator here gives the
+same verdict on every row and column, only much faster. Cross-field rules that JSON Schema cannot say
+(``sub_event_type`` belongs to ``event_type``, ``year`` matches the date…) are checked after the schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kzevents.errors import DataError, Problem, UsageError
+from kzevents.resources import schema as load_schema
+
+INT_RE = r"^-?[0-9]{1,18}$"
+NUM_RE = r"^-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
+_INT = re.compile(INT_RE)
+_NUM = re.compile(NUM_RE)
+MAX_LISTED = 1000  # problems listed one by one; beyond this only counted per rule
+
+
+# --- compiling a column's schema ---------------------------------------------------------------------
+
+
+@attrs.frozen
+class ColumnRule:
+    name: str
+    nullable: bool
+    types: frozenset[str]  # "string" | "integer" | "number"; empty = any (enum only)
+    enum: tuple[Any, ...] | None = None
+    pattern: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    date_format: bool = False
+
+    @property
+    def admits_int(self) -> bool:
+        if self.enum is not None:
+            return any(isinstance(v, int) and not isinstance(v, bool) for v in self.enum)
+        return bool(self.types & {"integer", "number"})
+
+    @property
+    def admits_number(self) -> bool:
+        if self.enum is not None:
+            return any(isinstance(v, float) for v in self.enum)
+        return "number" in self.types
+
+
+_SUPPORTED = {"type", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "format", "anyOf",
+              "description", "title"}
+
+
+def compile_column(name: str, s: dict[str, Any]) -> ColumnRule:
+    nullable = False
+    if "anyOf" in s:
+        branches = s["anyOf"]
+        non_null = [b for b in branches if b != {"type": "null"}]
+        if len(non_null) != 1 or len(branches) != 2:
+            raise UsageError(f"schema for column {name}: only anyOf [schema, null] is supported")
+        nullable = True
+        s = non_null[0]
+    unknown = set(s) - _SUPPORTED
+    if unknown:
+        raise UsageError(f"schema for column {name}: unsupported keywords {sorted(unknown)}")
+    types = s.get("type", [])
+    types = {types} if isinstance(types, str) else set(types)
+    if "null" in types:
+        nullable = True
+        types.discard("null")
+    enum = tuple(s["enum"]) if "enum" in s else None
+    if enum is not None and None in enum:
+        nullable = True
+    return ColumnRule(
+        name=name,
+        nullable=nullable,
+        types=frozenset(types),
+        enum=enum,
+        pattern=s.get("pattern"),
+        min_length=s.get("minLength"),
+        max_length=s.get("maxLength"),
+        minimum=s.get("minimum"),
+        maximum=s.get("maximum"),
+        date_format=s.get("format") == "date",
+    )
+
+
+@attrs.frozen
+class CompiledSchema:
+    name: str
+    columns: tuple[ColumnRule, ...]
+    required: frozenset[str]
+    additional: bool
+
+    @property
+    def header(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def rule(self, column: str) -> ColumnRule:
+        for c in self.columns:
+            if c.name == column:
+                return c
+        raise KeyError(column)
+
+
+def compile_schema(name: str) -> CompiledSchema:
+    s = load_schema(name)
+    order = s.get("x-kzevents-columns", list(s["properties"]))
+    return CompiledSchema(
+        name=name,
+        columns=tuple(compile_column(c, s["properties"][c]) for c in order),
+        required=frozenset(s.get("required", [])),
+        additional=s.get("additionalProperties", True) is not False,
+    )
+
+
+# --- the CSV -> JSON rule, row by row (the reference) ----------------------------------------------
+
+
+def cell_to_json(cell: str, rule: ColumnRule) -> Any:
+    """The JSON value of one CSV cell: empty is null, numbers in numeric columns are numbers."""
+    if cell == "":
+        return None
+    if rule.admits_int and _INT.match(cell):
+        return int(cell)
+    if rule.admits_number and _NUM.match(cell):
+        return float(cell)
+    return cell
+
+
+def reference_problems(rows: list[dict[str, str]], schema_name: str) -> set[tuple[int, str]]:
+    """(row, column) pairs that the ``jsonschema`` package rejects; rows are 1-based."""
+    import jsonschema
+
+    compiled = compile_schema(schema_name)
+    s = load_schema(schema_name)
+    cls = jsonschema.validators.validator_for(s)
+    validator = cls(s, format_checker=cls.FORMAT_CHECKER)
+    out: set[tuple[int, str]] = set()
+    for i, row in enumerate(rows, start=1):
+        doc = {k: cell_to_json(v, compiled.rule(k)) if k in compiled.header else v for k, v in row.items()}
+        for err in validator.iter_errors(doc):
+            col = str(err.absolute_path[0]) if err.absolute_path else "<row>"
+            out.add((i, col))
+    return out
+
+
+# --- the vectorised validator ------------------------------------------------------------------------
+
+
+def _python_date_ok(values: pa.Array) -> pa.Array:
+    def ok(v: str | None) -> bool:
+        if v is None:
+            return True
+        try:
+            dt.date.fromisoformat(v)
+        except ValueError:
+            return False
+        return True
+
+    return pa.array([ok(v) for v in values.to_pylist()], type=pa.bool_())
+
+
+def check_column(col: pa.Array, rule: ColumnRule) -> list[tuple[pa.Array, str, str]]:
+    """Boolean masks (True = fails) for each JSON Schema keyword, with the rule code and message."""
+    col = col.cast(pa.string()) if col.type != pa.string() else col
+    empty = pc.equal(col, "")
+    failures: list[tuple[pa.Array, str, str]] = []
+    if not rule.nullable:
+        failures.append((empty, "required", "value is missing"))
+    present = pc.invert(empty)
+    is_int = pc.match_substring_regex(col, INT_RE) if rule.admits_int else None
+    is_num = pc.match_substring_regex(col, NUM_RE) if rule.admits_number else None
+    as_number: pa.Array | None = None
+    if is_int is not None or is_num is not None:
+        numeric_mask = is_int if is_num is None else (is_num if is_int is None else pc.or_(is_int, is_num))
+        as_number = pc.cast(pc.if_else(numeric_mask, col, "0"), pa.float64())
+    is_str = present
+    if is_int is not None:
+        is_str = pc.and_(is_str, pc.invert(is_int))
+    if is_num is not None:
+        is_str = pc.and_(is_str, pc.invert(is_num))
+
+    if rule.enum is not None:
+        str_values = [v for v in rule.enum if isinstance(v, str)]
+        int_values = [v for v in rule.enum if isinstance(v, int) and not isinstance(v, bool)]
+        ok = pc.and_(is_str, pc.is_in(col, value_set=pa.array(str_values, pa.string())))
+        if is_int is not None:
+            ints = pc.cast(pc.if_else(is_int, col, "0"), pa.int64())
+            ok = pc.or_(ok, pc.and_(is_int, pc.is_in(ints, value_set=pa.array(int_values, pa.int64()))))
+        failures.append((pc.and_(present, pc.invert(ok)), "enum", "not one of the allowed values"))
+    elif rule.types and "string" not in rule.types:  # a present cell is always a valid string
+        numeric = is_int if "number" not in rule.types else (is_num if is_int is None else pc.or_(is_int, is_num))
+        assert numeric is not None
+        kind = "/".join(sorted(rule.types))
+        failures.append((pc.and_(present, pc.invert(numeric)), "type", f"not of type {kind}"))
+    if rule.pattern is not None:
+        failures.append(
+            (pc.and_(is_str, pc.invert(pc.match_substring_regex(col, rule.pattern))), "pattern", f"does not match {rule.pattern}")
+        )
+    if rule.min_length is not None:
+        failures.append((pc.and_(is_str, pc.less(pc.utf8_length(col), rule.min_length)), "minLength", "too short"))
+    if rule.max_length is not None:
+        failures.append((pc.and_(is_str, pc.greater(pc.utf8_length(col), rule.max_length)), "maxLength", "too long"))
+    if as_number is not None:
+        numeric_present = is_int if is_num is None else (is_num if is_int is None else pc.or_(is_int, is_num))
+        if rule.minimum is not None:
+            failures.append(
+                (pc.and_(numeric_present, pc.less(as_number, rule.minimum)), "minimum", f"less than {rule.minimum}")
+            )
+        if rule.maximum is not None:
+            failures.append(
+                (pc.and_(numeric_present, pc.greater(as_number, rule.maximum)), "maximum", f"more than {rule.maximum}")
+            )
+    if rule.date_format:
+        shaped = pc.match_substring_regex(col, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+        parsed = pc.strptime(pc.if_else(pc.and_(is_str, shaped), col, "2000-01-01"), format="%Y-%m-%d", unit="s",
+                             error_is_null=True)
+        bad = pc.and_(pc.and_(is_str, shaped), pc.is_null(parsed))
+        # strptime accepts what date.fromisoformat accepts for this shape; confirm the rare rejects in Python
+        if pc.any(bad).as_py():
+            bad = pc.and_(pc.and_(is_str, shaped), pc.invert(_python_date_ok(col)))
+        failures.append((bad, "format", "not a valid date (YYYY-MM-DD)"))
+    return failures
+
+
+CrossRule = Callable[[pa.Table], list[tuple[pa.Array, str, str, str]]]
+CROSS_RULES: dict[str, CrossRule] = {}
+
+
+def cross_rule(fmt: str) -> Callable[[CrossRule], CrossRule]:
+    def register(fn: CrossRule) -> CrossRule:
+        CROSS_RULES[fmt] = fn
+        return fn
+
+    return register
+
+
+@attrs.define
+class Report:
+    """The result of validating a file: every problem (up to a limit) and counts per rule."""
+
+    file: str
+    format: str
+    rows: int = 0
+    problems: list[Problem] = attrs.field(factory=list)
+    counts: Counter[str] = attrs.field(factory=Counter)
+    failing_rows: int = 0
+
+    @property
+    def valid(self) -> bool:
+        return not self.counts
+
+    def add(self, p: Problem) -> None:
+        self.counts[p.code] += 1
+        if len(self.problems) < MAX_LISTED:
+            self.problems.append(p)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "format": self.format,
+            "valid": self.valid,
+            "rows": self.rows,
+            "failing_rows": self.failing_rows,
+            "counts": dict(sorted(self.counts.items())),
+            "problems": [p.to_dict() for p in self.problems],
+            "truncated": sum(self.counts.values()) > len(self.problems),
+        }
+
+    def __str__(self) -> str:
+        head = f"{self.file}: {self.format}, {self.rows} rows: " + (
+            "valid" if self.valid else f"{sum(self.counts.values())} problem(s) in {self.failing_rows} row(s)"
+        )
+        lines = [head, *(f"  {p}" for p in self.problems)]
+        if not self.valid:
+            lines.append("  per rule: " + ", ".join(f"{k} {v}" for k, v in sorted(self.counts.items())))
+        return "\n".join(lines)
+
+
+def validate_table(table: pa.Table, schema_name: str, report: Report, row_offset: int = 0) -> None:
+    """Check one batch (all columns as strings) and add its problems to ``report``."""
+    compiled = compile_schema(schema_name)
+    failing = pa.array([False] * table.num_rows, pa.bool_())
+    for rule in compiled.columns:
+        if rule.name not in table.column_names:
+            continue
+        col = table.column(rule.name).combine_chunks()
+        for mask, code, message in check_column(col, rule):
+            failing = _collect(mask, col, rule.name, f"schema:{code}", message, report, row_offset, failing)
+    import kzevents.derive_ged  # noqa: F401  (registers the cross-field rules)
+    import kzevents.derive_gtd  # noqa: F401
+    import kzevents.rules  # noqa: F401
+
+    fmt = schema_name
+    if fmt in CROSS_RULES:
+        for mask, column, code, message in CROSS_RULES[fmt](table):
+            col = table.column(column).combine_chunks().cast(pa.string())
+            failing = _collect(mask, col, column, code, message, report, row_offset, failing)
+    report.failing_rows += pc.sum(pc.cast(failing, pa.int64())).as_py() or 0
+    report.rows += table.num_rows
+
+
+def _collect(mask: pa.Array, col: pa.Array, column: str, code: str, message: str, report: Report,
+             row_offset: int, failing: pa.Array) -> pa.Array:
+    mask = pc.fill_null(mask, False)
+    n = pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
+    if not n:
+        return failing
+    idx = pc.indices_nonzero(mask).to_pylist()
+    room = MAX_LISTED - len(report.problems)
+    values = pc.take(col, pa.array(idx[: max(room, 0)], pa.int64())).to_pylist() if room > 0 else []
+    for k, i in enumerate(idx):
+        if k < len(values):
+            v = values[k]
+            report.add(Problem(code=code, message=message, file=report.file, row=row_offset + i + 1, column=column,
+                               value=None if v is None else str(v)[:200]))
+        else:
+            report.counts[code] += 1
+    return pc.or_(failing, mask)
+
+
+# --- files -------------------------------------------------------------------------------------------
+
+
+def iter_csv_batches(path: str | Path, columns: list[str], encoding: str = "utf-8",
+                     block_size: int = 1 << 24) -> Iterator[pa.RecordBatch]:
+    """Stream a CSV file as record batches of strings (empty cells stay empty strings)."""
+    import pyarrow.csv as pacsv
+
+    reader = pacsv.open_csv(
+        str(path),
+        read_options=pacsv.ReadOptions(encoding=encoding, block_size=block_size),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in columns},
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    yield from reader
+
+
+def read_header(path: str | Path, encoding: str = "utf-8") -> list[str]:
+    import csv
+
+    with open(path, encoding=encoding, newline="") as fh:
+        first = fh.readline()
+    if not first.strip():
+        raise DataError([Problem("empty", "file is empty or has no header", str(path), row=0)])
+    return next(csv.reader([first.lstrip("\ufeff")]))
+
+
+def detect_format(header: list[str]) -> str | None:
+    from kzevents import crosswalk
+
+    for name in crosswalk.available():
+        if crosswalk.get(name).header == header:
+            return name
+    return None
+
+
+def validate_file(path: str | Path, fmt: str | None = None) -> Report:
+    """Validate a CSV export file; the format is detected from the header unless given."""
+    import pyarrow as pa_mod
+
+    from kzevents import crosswalk
+
+    p = Path(path)
+    if not p.is_file():
+        raise UsageError(f"{p}: no such file")
+    encoding = crosswalk.get(fmt).encoding if fmt else "utf-8"
+    try:
+        header = read_header(p, encoding)
+    except UnicodeDecodeError:
+        encoding = "latin-1"
+        header = read_header(p, encoding)
+    fmt = fmt or detect_format(header)
+    if fmt is None:
+        known = ", ".join(crosswalk.available())
+        raise DataError([Problem("unknown-layout", f"header matches none of the known layouts ({known})", str(p),
+                                 row=0, value=",".join(header)[:200])])
+    cw = crosswalk.get(fmt)
+    report = Report(file=str(p), format=fmt)
+    missing = [c for c in cw.header if c not in header]
+    extra = [c for c in header if c not in cw.header]
+    for c in missing:
+        report.add(Problem("missing-column", "column is missing from the header", str(p), row=0, column=c))
+    for c in extra:
+        report.add(Problem("extra-column", "column is not part of the format", str(p), row=0, column=c))
+    if missing or extra:
+        return report
+    offset = 0
+    try:
+        for batch in iter_csv_batches(p, header, encoding):
+            validate_table(pa_mod.Table.from_batches([batch]), cw.schema, report, offset)
+            offset += batch.num_rows
+    except (pa_mod.ArrowInvalid, UnicodeDecodeError) as exc:
+        report.add(Problem("csv", f"cannot parse CSV: {exc}", str(p), row=offset + 1))
+    return report
