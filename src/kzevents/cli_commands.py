@@ -1,10 +1,71 @@
-"""Subcommands beyond ``info``; each imports what it needs when it runs."""
+"""Subcommands beyond ``info``; each imports what it needs when it runs (pyarrow only here)."""
 
 from __future__ import annotations
 
+import argparse
+import json
+import sys
 from typing import Any
+
+FORMATS = ("acled", "gtd", "ged", "parquet", "datapackage")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kzevents.export import export
+
+    results = export(out=args.out, formats=args.format or None)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "format": r.format,
+                        "path": r.path,
+                        "rows": r.rows,
+                        "excluded": [{"event_id": e.event_id, "reason": e.reason} for e in r.excluded],
+                    }
+                    for r in results
+                ],
+                indent=2,
+            )
+        )
+    else:
+        for r in results:
+            line = f"{r.format:12} {r.rows:4} rows  {r.path}"
+            if r.excluded:
+                line += f"  ({len(r.excluded)} incidents left out, see *_excluded.csv)"
+            print(line)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from kzevents.validate import validate_file
+
+    reports = [validate_file(path, args.format) for path in args.files]
+    if args.json:
+        out: Any = [r.to_dict() for r in reports]
+        print(json.dumps(out if len(out) > 1 else out[0], indent=2, ensure_ascii=False))
+    else:
+        for r in reports:
+            print(str(r), file=sys.stdout if r.valid else sys.stderr)
+    return 0 if all(r.valid for r in reports) else 1
 
 
 def register(sub: Any) -> None:
     """Add subcommands to the ``kzevents`` parser."""
-    return None
+    p = sub.add_parser("export", help="write the dataset in every format (or --format ones) into --out")
+    p.add_argument("--out", required=True, help="output directory (created if missing)")
+    p.add_argument(
+        "--format",
+        action="append",
+        choices=FORMATS,
+        help="format to write (repeatable); default: all of " + ", ".join(FORMATS),
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable summary")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("validate", help="check CSV files against their format's JSON Schema and rules")
+    p.add_argument("files", nargs="+", help="CSV files (format detected from the header)")
+    p.add_argument("--format", choices=("acled", "gtd", "ged"), help="force the format")
+    p.add_argument("--json", action="store_true", help="machine-readable report")
+    p.set_defaults(func=cmd_validate)

@@ -106,7 +106,9 @@ class Crosswalk:
         try:
             entry = self.maps[table][str(value)]
         except KeyError:
-            raise KzeventsError(f"crosswalk {self.name}: no entry for {value!r} in code table {table!r}") from None
+            raise KzeventsError(
+                f"crosswalk {self.name}: no entry for {value!r} in code table {table!r}"
+            ) from None
         if key is not None:
             return entry[key]
         return entry
@@ -130,13 +132,15 @@ class Crosswalk:
 
 
 def _ensure_functions() -> None:
-    import kzevents.derive  # noqa: F401  (registers the named functions)
-    import kzevents.derive_ged  # noqa: F401
+    import kzevents.derive
+    import kzevents.derive_ged
     import kzevents.derive_gtd  # noqa: F401
 
 
 def available() -> list[str]:
-    return sorted(p.name.removesuffix(".toml") for p in resource_dir("exporters").iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in resource_dir("exporters").iterdir() if p.name.endswith(".toml")
+    )
 
 
 @functools.cache

@@ -107,7 +107,10 @@ def acled_interaction(row: Row, cw: Crosswalk) -> Any:
 def acled_civilian_targeting(row: Row, cw: Crosswalk) -> str | None:
     """Civilians as the main or only target (acled.md §7): never inside Battles."""
     etype = cw.lookup("acled_type", row["event_type"], "event_type")
-    if row.get("actor2_type") == "Civilians" and etype in ("Violence against civilians", "Explosions/Remote violence"):
+    if row.get("actor2_type") == "Civilians" and etype in (
+        "Violence against civilians",
+        "Explosions/Remote violence",
+    ):
         return "Civilian targeting"
     return None
 

@@ -68,7 +68,9 @@ def _canonical(data: Dataset | pa.Table) -> pa.Table:
     return data.to_arrow()
 
 
-def render(data: Dataset | pa.Table, fmt: str, **options: Any) -> tuple[str, list[list[str]], tuple[Excluded, ...]]:
+def render(
+    data: Dataset | pa.Table, fmt: str, **options: Any
+) -> tuple[str, list[list[str]], tuple[Excluded, ...]]:
     """The CSV text of ``data`` in format ``fmt`` (validated), its rows, and what was left out and why."""
     import pyarrow as pa
 
@@ -89,7 +91,9 @@ def render(data: Dataset | pa.Table, fmt: str, **options: Any) -> tuple[str, lis
         rows.append(cw.texts(cw.record(row)))
     # validate before anything is written
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in cw.header]
-    check = pa.table({name: pa.array(list(col), pa.string()) for name, col in zip(cw.header, columns, strict=True)})
+    check = pa.table(
+        {name: pa.array(list(col), pa.string()) for name, col in zip(cw.header, columns, strict=True)}
+    )
     report = Report(file=f"<{fmt} export>", format=fmt)
     validate_table(check, cw.schema, report)
     if not report.valid:
@@ -125,14 +129,18 @@ def write_csv(
     return ExportResult(fmt, path, len(rows), excluded)
 
 
-def to_acled(data: Dataset | pa.Table, dest: str | Path | IO[bytes], *, actor_types: str = "text") -> ExportResult:
+def to_acled(
+    data: Dataset | pa.Table, dest: str | Path | IO[bytes], *, actor_types: str = "text"
+) -> ExportResult:
     """ACLED-style CSV (31 columns); ``actor_types`` "text" (as 2024+ downloads) or "numeric"."""
     if actor_types not in ("text", "numeric"):
         raise UsageError(f"actor_types must be 'text' or 'numeric', not {actor_types!r}")
     return write_csv(data, dest, "acled", actor_types=actor_types)
 
 
-def to_gtd(data: Dataset | pa.Table, dest: str | Path | IO[bytes], *, encoding: str = "utf-8") -> ExportResult:
+def to_gtd(
+    data: Dataset | pa.Table, dest: str | Path | IO[bytes], *, encoding: str = "utf-8"
+) -> ExportResult:
     """GTD-compatible CSV (135 columns), only incidents GTD's inclusion rules admit; ``encoding`` "latin-1"
     writes the file as GTD's own."""
     return write_csv(data, dest, "gtd", encoding=encoding)
@@ -165,7 +173,9 @@ def export(
             cw = crosswalk.get(fmt)
             res = write_csv(table, out / cw.file, fmt)
             if res.excluded:
-                atomic_write_bytes(out / cw.file.replace(".csv", "_excluded.csv"), _excluded_csv(res.excluded))
+                atomic_write_bytes(
+                    out / cw.file.replace(".csv", "_excluded.csv"), _excluded_csv(res.excluded)
+                )
             results.append(res)
         elif fmt == "parquet":
             from kzevents.parquet import write_parquet
@@ -176,11 +186,14 @@ def export(
             from kzevents.datapackage import datapackage
 
             written = [r for r in results if r.format in CSV_FORMATS] or [
-                ExportResult(f, str(out / crosswalk.get(f).file), 0) for f in CSV_FORMATS
+                ExportResult(f, str(out / crosswalk.get(f).file), 0)
+                for f in CSV_FORMATS
                 if (out / crosswalk.get(f).file).exists()
             ]
             desc = datapackage([r.format for r in written])
-            atomic_write_bytes(out / "datapackage.json", (json.dumps(desc, indent=2, ensure_ascii=False) + "\n").encode())
+            atomic_write_bytes(
+                out / "datapackage.json", (json.dumps(desc, indent=2, ensure_ascii=False) + "\n").encode()
+            )
             results.append(ExportResult("datapackage", str(out / "datapackage.json"), len(written)))
     return results
 

@@ -37,7 +37,7 @@ def _acled_sets() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         for b in range(0, 9):
             code = interaction_code(a, b or None)
             for ra in (str(a), labels[a]):
-                for rb in (("", "0") if b == 0 else (str(b), labels[b])):
+                for rb in ("", "0") if b == 0 else (str(b), labels[b]):
                     for ri in (str(code), texts[code]):
                         triples.add(f"{ra}|{rb}|{ri}")
     return subs, disorder, frozenset(triples)
@@ -50,19 +50,39 @@ def acled_rules(t: pa.Table) -> list[Failure]:
     names = set(t.column_names)
     if {"event_type", "sub_event_type"} <= names:
         ok = pc.is_in(_pairs(t, "event_type", "sub_event_type"), value_set=pa.array(sorted(subs)))
-        out.append((pc.invert(ok), "sub_event_type", "sub-event-type", "sub_event_type does not belong to event_type"))
+        out.append(
+            (
+                pc.invert(ok),
+                "sub_event_type",
+                "sub-event-type",
+                "sub_event_type does not belong to event_type",
+            )
+        )
     if {"sub_event_type", "disorder_type"} <= names:
         ok = pc.is_in(_pairs(t, "sub_event_type", "disorder_type"), value_set=pa.array(sorted(disorder)))
-        out.append((pc.invert(ok), "disorder_type", "disorder-type", "disorder_type does not match sub_event_type"))
+        out.append(
+            (pc.invert(ok), "disorder_type", "disorder-type", "disorder_type does not match sub_event_type")
+        )
     if {"event_date", "year"} <= names:
         ok = pc.equal(pc.utf8_slice_codeunits(_col(t, "event_date"), 0, 4), _col(t, "year"))
         out.append((pc.invert(ok), "year", "year", "year does not match event_date"))
     if {"inter1", "inter2", "interaction"} <= names:
-        joined = pc.binary_join_element_wise(_col(t, "inter1"), _col(t, "inter2"), _col(t, "interaction"), "|")
+        joined = pc.binary_join_element_wise(
+            _col(t, "inter1"), _col(t, "inter2"), _col(t, "interaction"), "|"
+        )
         ok = pc.is_in(joined, value_set=pa.array(sorted(triples)))
-        out.append((pc.invert(ok), "interaction", "interaction", "interaction does not match inter1 and inter2"))
+        out.append(
+            (pc.invert(ok), "interaction", "interaction", "interaction does not match inter1 and inter2")
+        )
     if {"actor2", "inter2"} <= names:
         no_actor = pc.equal(_col(t, "actor2"), "")
         no_type = pc.is_in(_col(t, "inter2"), value_set=pa.array(["", "0"]))
-        out.append((pc.not_equal(no_actor, no_type), "inter2", "inter2", "inter2 must be blank/0 exactly when actor2 is"))
+        out.append(
+            (
+                pc.not_equal(no_actor, no_type),
+                "inter2",
+                "inter2",
+                "inter2 must be blank/0 exactly when actor2 is",
+            )
+        )
     return out

@@ -8,7 +8,6 @@ same verdict on every row and column, only much faster. Cross-field rules that J
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -58,8 +57,19 @@ class ColumnRule:
         return "number" in self.types
 
 
-_SUPPORTED = {"type", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "format", "anyOf",
-              "description", "title"}
+_SUPPORTED = {
+    "type",
+    "enum",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "format",
+    "anyOf",
+    "description",
+    "title",
+}
 
 
 def compile_column(name: str, s: dict[str, Any]) -> ColumnRule:
@@ -159,17 +169,25 @@ def reference_problems(rows: list[dict[str, str]], schema_name: str) -> set[tupl
 # --- the vectorised validator ------------------------------------------------------------------------
 
 
-def _python_date_ok(values: pa.Array) -> pa.Array:
-    def ok(v: str | None) -> bool:
-        if v is None:
-            return True
-        try:
-            dt.date.fromisoformat(v)
-        except ValueError:
-            return False
-        return True
-
-    return pa.array([ok(v) for v in values.to_pylist()], type=pa.bool_())
+def valid_ymd(col: pa.Array, shaped: pa.Array) -> pa.Array:
+    """True where a ``YYYY-MM-DD``-shaped string is a real calendar date (year >= 1), vectorised."""
+    safe = pc.if_else(shaped, col, "2000-01-01")
+    y = pc.cast(pc.utf8_slice_codeunits(safe, 0, 4), pa.int32())
+    m = pc.cast(pc.utf8_slice_codeunits(safe, 5, 7), pa.int32())
+    d = pc.cast(pc.utf8_slice_codeunits(safe, 8, 10), pa.int32())
+    leap = pc.and_(
+        pc.equal(pc.bit_wise_and(y, 3), 0),
+        pc.or_(pc.not_equal(pc.remainder(y, 100), 0), pc.equal(pc.remainder(y, 400), 0)),
+    )
+    month_len = pc.take(
+        pa.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], pa.int32()),
+        pc.if_else(pc.and_(pc.greater_equal(m, 1), pc.less_equal(m, 12)), m, 0),
+    )
+    month_len = pc.if_else(pc.and_(leap, pc.equal(m, 2)), 29, month_len)
+    return pc.and_(
+        pc.and_(pc.greater_equal(y, 1), pc.greater_equal(d, 1)),
+        pc.and_(pc.greater(month_len, 0), pc.less_equal(d, month_len)),
+    )
 
 
 def check_column(col: pa.Array, rule: ColumnRule) -> list[tuple[pa.Array, str, str]]:
@@ -201,37 +219,51 @@ def check_column(col: pa.Array, rule: ColumnRule) -> list[tuple[pa.Array, str, s
             ok = pc.or_(ok, pc.and_(is_int, pc.is_in(ints, value_set=pa.array(int_values, pa.int64()))))
         failures.append((pc.and_(present, pc.invert(ok)), "enum", "not one of the allowed values"))
     elif rule.types and "string" not in rule.types:  # a present cell is always a valid string
-        numeric = is_int if "number" not in rule.types else (is_num if is_int is None else pc.or_(is_int, is_num))
+        numeric = (
+            is_int if "number" not in rule.types else (is_num if is_int is None else pc.or_(is_int, is_num))
+        )
         assert numeric is not None
         kind = "/".join(sorted(rule.types))
         failures.append((pc.and_(present, pc.invert(numeric)), "type", f"not of type {kind}"))
     if rule.pattern is not None:
         failures.append(
-            (pc.and_(is_str, pc.invert(pc.match_substring_regex(col, rule.pattern))), "pattern", f"does not match {rule.pattern}")
+            (
+                pc.and_(is_str, pc.invert(pc.match_substring_regex(col, rule.pattern))),
+                "pattern",
+                f"does not match {rule.pattern}",
+            )
         )
     if rule.min_length is not None:
-        failures.append((pc.and_(is_str, pc.less(pc.utf8_length(col), rule.min_length)), "minLength", "too short"))
+        failures.append(
+            (pc.and_(is_str, pc.less(pc.utf8_length(col), rule.min_length)), "minLength", "too short")
+        )
     if rule.max_length is not None:
-        failures.append((pc.and_(is_str, pc.greater(pc.utf8_length(col), rule.max_length)), "maxLength", "too long"))
+        failures.append(
+            (pc.and_(is_str, pc.greater(pc.utf8_length(col), rule.max_length)), "maxLength", "too long")
+        )
     if as_number is not None:
         numeric_present = is_int if is_num is None else (is_num if is_int is None else pc.or_(is_int, is_num))
         if rule.minimum is not None:
             failures.append(
-                (pc.and_(numeric_present, pc.less(as_number, rule.minimum)), "minimum", f"less than {rule.minimum}")
+                (
+                    pc.and_(numeric_present, pc.less(as_number, rule.minimum)),
+                    "minimum",
+                    f"less than {rule.minimum}",
+                )
             )
         if rule.maximum is not None:
             failures.append(
-                (pc.and_(numeric_present, pc.greater(as_number, rule.maximum)), "maximum", f"more than {rule.maximum}")
+                (
+                    pc.and_(numeric_present, pc.greater(as_number, rule.maximum)),
+                    "maximum",
+                    f"more than {rule.maximum}",
+                )
             )
     if rule.date_format:
-        shaped = pc.match_substring_regex(col, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-        parsed = pc.strptime(pc.if_else(pc.and_(is_str, shaped), col, "2000-01-01"), format="%Y-%m-%d", unit="s",
-                             error_is_null=True)
-        bad = pc.and_(pc.and_(is_str, shaped), pc.is_null(parsed))
-        # strptime accepts what date.fromisoformat accepts for this shape; confirm the rare rejects in Python
-        if pc.any(bad).as_py():
-            bad = pc.and_(pc.and_(is_str, shaped), pc.invert(_python_date_ok(col)))
-        failures.append((bad, "format", "not a valid date (YYYY-MM-DD)"))
+        shaped = pc.and_(is_str, pc.match_substring_regex(col, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+        failures.append(
+            (pc.and_(shaped, pc.invert(valid_ymd(col, shaped))), "format", "not a valid date (YYYY-MM-DD)")
+        )
     return failures
 
 
@@ -299,8 +331,8 @@ def validate_table(table: pa.Table, schema_name: str, report: Report, row_offset
         col = table.column(rule.name).combine_chunks()
         for mask, code, message in check_column(col, rule):
             failing = _collect(mask, col, rule.name, f"schema:{code}", message, report, row_offset, failing)
-    import kzevents.derive_ged  # noqa: F401  (registers the cross-field rules)
-    import kzevents.derive_gtd  # noqa: F401
+    import kzevents.derive_ged
+    import kzevents.derive_gtd
     import kzevents.rules  # noqa: F401
 
     fmt = schema_name
@@ -312,8 +344,16 @@ def validate_table(table: pa.Table, schema_name: str, report: Report, row_offset
     report.rows += table.num_rows
 
 
-def _collect(mask: pa.Array, col: pa.Array, column: str, code: str, message: str, report: Report,
-             row_offset: int, failing: pa.Array) -> pa.Array:
+def _collect(
+    mask: pa.Array,
+    col: pa.Array,
+    column: str,
+    code: str,
+    message: str,
+    report: Report,
+    row_offset: int,
+    failing: pa.Array,
+) -> pa.Array:
     mask = pc.fill_null(mask, False)
     n = pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
     if not n:
@@ -324,8 +364,16 @@ def _collect(mask: pa.Array, col: pa.Array, column: str, code: str, message: str
     for k, i in enumerate(idx):
         if k < len(values):
             v = values[k]
-            report.add(Problem(code=code, message=message, file=report.file, row=row_offset + i + 1, column=column,
-                               value=None if v is None else str(v)[:200]))
+            report.add(
+                Problem(
+                    code=code,
+                    message=message,
+                    file=report.file,
+                    row=row_offset + i + 1,
+                    column=column,
+                    value=None if v is None else str(v)[:200],
+                )
+            )
         else:
             report.counts[code] += 1
     return pc.or_(failing, mask)
@@ -334,8 +382,9 @@ def _collect(mask: pa.Array, col: pa.Array, column: str, code: str, message: str
 # --- files -------------------------------------------------------------------------------------------
 
 
-def iter_csv_batches(path: str | Path, columns: list[str], encoding: str = "utf-8",
-                     block_size: int = 1 << 24) -> Iterator[pa.RecordBatch]:
+def iter_csv_batches(
+    path: str | Path, columns: list[str], encoding: str = "utf-8", block_size: int = 1 << 24
+) -> Iterator[pa.RecordBatch]:
     """Stream a CSV file as record batches of strings (empty cells stay empty strings)."""
     import pyarrow.csv as pacsv
 
@@ -343,8 +392,11 @@ def iter_csv_batches(path: str | Path, columns: list[str], encoding: str = "utf-
         str(path),
         read_options=pacsv.ReadOptions(encoding=encoding, block_size=block_size),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in columns},
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={c: pa.string() for c in columns},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
     )
     yield from reader
 
@@ -386,8 +438,17 @@ def validate_file(path: str | Path, fmt: str | None = None) -> Report:
     fmt = fmt or detect_format(header)
     if fmt is None:
         known = ", ".join(crosswalk.available())
-        raise DataError([Problem("unknown-layout", f"header matches none of the known layouts ({known})", str(p),
-                                 row=0, value=",".join(header)[:200])])
+        raise DataError(
+            [
+                Problem(
+                    "unknown-layout",
+                    f"header matches none of the known layouts ({known})",
+                    str(p),
+                    row=0,
+                    value=",".join(header)[:200],
+                )
+            ]
+        )
     cw = crosswalk.get(fmt)
     report = Report(file=str(p), format=fmt)
     missing = [c for c in cw.header if c not in header]
