@@ -1,0 +1,536 @@
+"""Readers: real ACLED (every layout), GTD and UCDP GED files into the canonical table, in batches.
+
+Format and layout are detected from the header (columns are selected by name, never by position). Each
+batch of strings is normalised with Arrow compute functions; nothing becomes one Python object per row.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kzevents import canonical
+from kzevents.errors import DataError, Problem, UsageError
+from kzevents.validate import valid_ymd
+
+ACLED_CURRENT = (
+    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,"
+    "inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,"
+    "location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp"
+).split(",")
+ACLED_PRE2023 = (
+    "data_id,iso,event_id_cnty,event_id_no_cnty,event_date,year,time_precision,event_type,sub_event_type,actor1,"
+    "assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,region,country,admin1,admin2,admin3,location,"
+    "latitude,longitude,geo_precision,source,source_scale,notes,fatalities,timestamp,iso3"
+).split(",")
+ACLED_2016 = (
+    "actor1,actor2,admin1,admin2,admin3,ally_actor_1,ally_actor_2,country,data_id,event_date,event_id_cnty,"
+    "event_id_no_cnty,event_type,fatalities,geo_precision,gwno,inter1,inter2,interaction,latitude,location,"
+    "longitude,notes,source,time_precision,year"
+).split(",")
+ACLED_MONADIC = [c for c in ACLED_CURRENT if c not in ("actor2", "assoc_actor_2", "inter2")]
+
+
+@attrs.frozen
+class Layout:
+    format: str
+    name: str
+    columns: tuple[str, ...]
+    description: str
+    encoding: str = "utf-8"
+
+
+def _layouts() -> list[Layout]:
+    from kzevents import crosswalk
+
+    out = [
+        Layout("acled", "acled-current", tuple(ACLED_CURRENT), "ACLED, current 31 columns (2023-)"),
+        Layout("acled", "acled-pre2023", tuple(ACLED_PRE2023), "ACLED, pre-2023 (data_id, iso3)"),
+        Layout("acled", "acled-2016", tuple(ACLED_2016), "ACLED, 2016 era (ally_actor_*, gwno)"),
+        Layout("acled", "acled-monadic", tuple(ACLED_MONADIC), "ACLED, monadic (one actor per row)"),
+    ]
+    for fmt in ("gtd", "ged"):
+        if fmt in crosswalk.available():
+            cw = crosswalk.get(fmt)
+            out.append(Layout(fmt, fmt, tuple(cw.header), cw.title, cw.encoding))
+    return out
+
+
+def detect_layout(header: list[str], file: str = "<input>", fmt: str | None = None) -> Layout:
+    """The layout whose columns the header has (by name; a leading unnamed index column is ignored)."""
+    names = {h for h in header if h}
+    candidates = [lay for lay in _layouts() if fmt is None or lay.format == fmt]
+    if fmt is not None and not candidates:
+        raise UsageError(f"unknown format {fmt!r}; known: acled, gtd, ged")
+    for lay in candidates:
+        if set(lay.columns) == names:
+            return lay
+    best = min(candidates, key=lambda lay: len(set(lay.columns) ^ names))
+    missing = [c for c in best.columns if c not in names]
+    extra = sorted(names - set(best.columns))
+    expected = "; ".join(f"{lay.name} ({len(lay.columns)} columns)" for lay in candidates)
+    msg = f"header matches no known layout (expected one of: {expected}); closest is {best.name}"
+    if missing:
+        msg += f", missing {', '.join(missing[:10])}"
+    if extra:
+        msg += f", unexpected {', '.join(extra[:10])}"
+    raise DataError([Problem("unknown-layout", msg, file, row=0, value=",".join(header)[:300])])
+
+
+@attrs.define
+class ReadReport:
+    """What a read normalised (counts per kind), and the layout it found."""
+
+    file: str
+    layout: str
+    rows_in: int = 0
+    rows_out: int = 0
+    normalised: Counter[str] = attrs.field(factory=Counter)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "layout": self.layout,
+            "rows_in": self.rows_in,
+            "rows_out": self.rows_out,
+            "normalised": dict(sorted(self.normalised.items())),
+        }
+
+
+# --- column helpers -----------------------------------------------------------------------------------
+
+
+def _s(t: pa.Table, name: str) -> pa.Array:
+    if name not in t.column_names:
+        return pa.nulls(t.num_rows, pa.string())
+    return t.column(name).combine_chunks()
+
+
+def _null_if_empty(a: pa.Array) -> pa.Array:
+    return pc.if_else(pc.equal(a, ""), pa.scalar(None, pa.string()), a)
+
+
+def _split(a: pa.Array, sep: str) -> pa.Array:
+    a = _null_if_empty(a)
+    return pc.split_pattern(a, sep)
+
+
+def _dict(a: pa.Array) -> pa.Array:
+    return pc.dictionary_encode(a.cast(pa.string()))
+
+
+class _Issues:
+    """Problems found while normalising one batch (bad numbers, impossible dates)."""
+
+    def __init__(self, file: str, offset: int) -> None:
+        self.file, self.offset = file, offset
+        self.problems: list[Problem] = []
+
+    def check(self, bad: pa.Array, col: pa.Array, column: str, message: str) -> None:
+        bad = pc.fill_null(bad, False)
+        if not pc.any(bad).as_py():
+            return
+        idx = pc.indices_nonzero(bad).to_pylist()
+        values = pc.take(col, pa.array(idx[:20], pa.int64())).to_pylist()
+        for i, v in zip(idx[:20], values, strict=False):
+            self.problems.append(
+                Problem(
+                    "value",
+                    message,
+                    self.file,
+                    row=self.offset + i + 1,
+                    column=column,
+                    value=None if v is None else str(v)[:200],
+                )
+            )
+        if len(idx) > 20:
+            self.problems.append(
+                Problem("value", f"{message}: {len(idx) - 20} more rows", self.file, column=column)
+            )
+
+
+def to_int(
+    a: pa.Array, column: str, issues: _Issues, typ: pa.DataType = pa.int32(), missing: tuple[str, ...] = ("",)
+) -> pa.Array:
+    """Cast a string column to integers; ``missing`` strings become null, anything else non-numeric is a
+    problem."""
+    is_missing = pc.is_in(a, value_set=pa.array(list(missing), pa.string()))
+    ok = pc.match_substring_regex(a, r"^\s*-?[0-9]{1,9}\s*$")
+    issues.check(pc.and_(pc.invert(is_missing), pc.invert(ok)), a, column, "not an integer")
+    clean = pc.if_else(
+        pc.and_(ok, pc.invert(is_missing)), pc.utf8_trim_whitespace(a), pa.scalar(None, pa.string())
+    )
+    return pc.cast(clean, typ)
+
+
+def to_float(a: pa.Array, column: str, issues: _Issues, lo: float, hi: float) -> pa.Array:
+    empty = pc.equal(a, "")
+    ok = pc.match_substring_regex(a, r"^\s*-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$")
+    issues.check(pc.and_(pc.invert(empty), pc.invert(ok)), a, column, "not a number")
+    v = pc.cast(pc.if_else(ok, pc.utf8_trim_whitespace(a), pa.scalar(None, pa.string())), pa.float64())
+    issues.check(pc.or_(pc.less(v, lo), pc.greater(v, hi)), a, column, f"outside [{lo}, {hi}]")
+    return pc.if_else(pc.or_(pc.less(v, lo), pc.greater(v, hi)), pa.scalar(None, pa.float64()), v)
+
+
+_MONTHS = {
+    m.lower(): i
+    for i, m in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
+
+
+def parse_dates(a: pa.Array, column: str, issues: _Issues, counts: Counter[str]) -> pa.Array:
+    """Dates as ``2025-04-01``, ``2025-04-01 00:00:00.000``, ``21 March 2020`` or ``5-Aug-24`` → date32."""
+    a = pc.utf8_trim_whitespace(a)
+    iso_shape = pc.match_substring_regex(a, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}( 00:00:00(\.0+)?)?$")
+    iso = pc.utf8_slice_codeunits(a, 0, 10)
+    iso_ok = pc.and_(iso_shape, valid_ymd(iso, iso_shape))
+    result = pc.cast(
+        pc.strptime(
+            pc.if_else(iso_ok, iso, pa.scalar(None, pa.string())),
+            format="%Y-%m-%d",
+            unit="s",
+            error_is_null=True,
+        ),
+        pa.date32(),
+    )
+    done = iso_ok
+    for fmt, regex, label in (
+        ("%d %B %Y", r"^[0-9]{1,2} [A-Za-z]+ [0-9]{4}$", "dates as 'D Month YYYY'"),
+        ("%d-%b-%y", r"^[0-9]{1,2}-[A-Za-z]{3}-[0-9]{2}$", "dates as 'D-Mon-YY' (spreadsheet)"),
+        ("%d %b %Y", r"^[0-9]{1,2} [A-Za-z]{3} [0-9]{4}$", "dates as 'D Mon YYYY'"),
+    ):
+        shaped = pc.and_(pc.invert(done), pc.match_substring_regex(a, regex))
+        if not pc.any(shaped).as_py():
+            continue
+        parsed = pc.strptime(
+            pc.if_else(shaped, a, pa.scalar(None, pa.string())), format=fmt, unit="s", error_is_null=True
+        )
+        # strptime rolls 31 February over into March: the day must survive the round trip
+        day = pc.cast(pc.extract_regex(a, r"^(?P<d>[0-9]{1,2})").field("d"), pa.int64())
+        good = pc.and_(shaped, pc.equal(pc.day(parsed), day))
+        good = pc.fill_null(good, False)
+        result = pc.if_else(good, pc.cast(parsed, pa.date32()), result)
+        counts[label] += pc.sum(pc.cast(good, pa.int64())).as_py() or 0
+        done = pc.or_(done, good)
+    issues.check(pc.invert(done), a, column, "not a date (YYYY-MM-DD, 'D Month YYYY' or 'D-Mon-YY')")
+    return result
+
+
+# --- ACLED ----------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _acled_tables() -> dict[str, Any]:
+    from kzevents import crosswalk
+
+    cw = crosswalk.get("acled")
+    labels = {int(v): k for k, v in cw.maps["inter_code"].items()}
+    inverse: dict[str, list[str]] = {}
+    for ours, native in cw.maps["acled_type"].items():
+        inverse.setdefault(f"{native['event_type']}|{native['sub_event_type']}", []).append(ours)
+    return {"labels": labels, "inverse": {k: v[0] for k, v in inverse.items() if len(v) == 1}}
+
+
+def _actor_type(a: pa.Array, counts: Counter[str]) -> pa.Array:
+    """ACLED actor type as its text label; numeric codes (1-8) are translated, 0/blank are null."""
+    labels = _acled_tables()["labels"]
+    numeric = pc.match_substring_regex(a, r"^[1-8]$")
+    if pc.any(numeric).as_py():
+        counts["numeric actor types translated to text"] += pc.sum(pc.cast(numeric, pa.int64())).as_py() or 0
+        keys = pa.array([str(k) for k in labels], pa.string())
+        idx = pc.index_in(a, value_set=keys)
+        text = pc.take(pa.array(list(labels.values()), pa.string()), idx)
+        a = pc.if_else(numeric, text, a)
+    return _null_if_empty(pc.if_else(pc.equal(a, "0"), "", a))
+
+
+def acled_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Counter[str]) -> pa.Table:
+    n = t.num_rows
+    date = parse_dates(_s(t, "event_date"), "event_date", issues, counts)
+    assoc1 = "ally_actor_1" if layout.name == "acled-2016" else "assoc_actor_1"
+    assoc2 = "ally_actor_2" if layout.name == "acled-2016" else "assoc_actor_2"
+    fatal = to_int(_s(t, "fatalities"), "fatalities", issues)
+    issues.check(pc.less(fatal, 0), _s(t, "fatalities"), "fatalities", "negative fatalities")
+    et, sub = _s(t, "event_type"), _s(t, "sub_event_type")
+    a1_type = _actor_type(_s(t, "inter1"), counts)
+    ours = _ours_from_acled(et, sub, a1_type)
+    time_prec = pc.index_in(_s(t, "time_precision"), value_set=pa.array(["1", "2", "3"]))
+    geo_prec = pc.index_in(_s(t, "geo_precision"), value_set=pa.array(["1", "2", "3"]))
+    iso3 = _iso3(t, layout)
+    cols: dict[str, pa.Array] = {
+        "event_id": _s(t, "event_id_cnty"),
+        "dataset": pa.array(["acled"] * n, pa.string()),
+        "event_date": date,
+        "event_date_end": date,
+        "date_precision": pc.take(pa.array(["day", "week", "month"]), time_prec),
+        "event_type": ours,
+        "native_event_type": _null_if_empty(et),
+        "native_sub_event_type": _null_if_empty(sub),
+        "summary": _null_if_empty(_s(t, "notes")),
+        "country_iso3": iso3,
+        "country": _null_if_empty(_s(t, "country")),
+        "admin1_code": _kz_admin1(_s(t, "admin1"), iso3),
+        "admin1": _null_if_empty(_s(t, "admin1")),
+        "admin2": _null_if_empty(_s(t, "admin2")),
+        "location": _null_if_empty(_s(t, "location")),
+        "latitude": to_float(_s(t, "latitude"), "latitude", issues, -90, 90),
+        "longitude": to_float(_s(t, "longitude"), "longitude", issues, -180, 180),
+        "geo_precision": pc.take(pa.array(["town", "near_town", "region"]), geo_prec),
+        "actor1": _null_if_empty(_s(t, "actor1")),
+        "actor1_type": a1_type,
+        "assoc_actor_1": _split(_s(t, assoc1), "; "),
+        "actor2": _null_if_empty(_s(t, "actor2")),
+        "actor2_type": _actor_type(_s(t, "inter2"), counts),
+        "assoc_actor_2": _split(_s(t, assoc2), "; "),
+        "fatalities_low": fatal,
+        "fatalities_best": fatal,
+        "fatalities_high": fatal,
+        "source_names": _split(_s(t, "source"), "; "),
+        "source_scale": _null_if_empty(_s(t, "source_scale")),
+    }
+    return _assemble(cols, n)
+
+
+def _ours_from_acled(et: pa.Array, sub: pa.Array, a1_type: pa.Array) -> pa.Array:
+    inverse: dict[str, str] = _acled_tables()["inverse"]
+    joined = pc.binary_join_element_wise(et, sub, "|")
+    idx = pc.index_in(joined, value_set=pa.array(list(inverse), pa.string()))
+    mapped = pc.take(pa.array(list(inverse.values()), pa.string()), idx)
+    battles = pc.equal(joined, "Battles|Armed clash")
+    by_state = pc.fill_null(pc.equal(a1_type, "State forces"), False)
+    battle_kind = pc.if_else(by_state, "security_operation", "armed_attack")
+    return pc.if_else(battles, battle_kind, mapped)
+
+
+@functools.cache
+def _iso_numeric_to_alpha3() -> dict[str, str]:
+    import pycountry
+
+    return {str(int(c.numeric)): c.alpha_3 for c in pycountry.countries}
+
+
+def _iso3(t: pa.Table, layout: Layout) -> pa.Array:
+    if "iso3" in t.column_names:
+        return _null_if_empty(_s(t, "iso3"))
+    if "iso" in t.column_names:
+        table = _iso_numeric_to_alpha3()
+        keys = pa.array(list(table), pa.string())
+        return pc.take(
+            pa.array(list(table.values()), pa.string()),
+            pc.index_in(pc.utf8_ltrim(_s(t, "iso"), "0"), value_set=keys),
+        )
+    import pycountry
+
+    names = pc.unique(_s(t, "country")).to_pylist()
+    found = {n: c.alpha_3 for n in names if n and (c := pycountry.countries.get(name=n)) is not None}
+    keys = pa.array(list(found), pa.string())
+    return pc.take(pa.array(list(found.values()), pa.string()), pc.index_in(_s(t, "country"), value_set=keys))
+
+
+def _kz_admin1(admin1: pa.Array, iso3: pa.Array) -> pa.Array:
+    """ISO 3166-2:KZ code for Kazakhstan rows, through the explicit ACLED spelling table (never by name)."""
+    from kzevents.admin import units
+
+    table = {u["acled"]: code for code, u in units().items()}
+    codes = pc.take(
+        pa.array(list(table.values()), pa.string()),
+        pc.index_in(admin1, value_set=pa.array(list(table), pa.string())),
+    )
+    return pc.if_else(pc.fill_null(pc.equal(iso3, "KAZ"), False), codes, pa.scalar(None, pa.string()))
+
+
+def _assemble(cols: dict[str, pa.Array], n: int) -> pa.Table:
+    schema = canonical.schema()
+    arrays = []
+    for f in schema:
+        a = cols.get(f.name)
+        if a is None:
+            arrays.append(pa.nulls(n, f.type))
+        elif pa.types.is_dictionary(f.type):
+            arrays.append(_dict(a) if not pa.types.is_dictionary(a.type) else a)
+        else:
+            arrays.append(a.cast(f.type) if a.type != f.type else a)
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def collapse_monadic(t: pa.Table) -> pa.Table:
+    """Monadic ACLED: one row per actor → one row per event (first actor is actor1, the next actor2)."""
+    if t.num_rows == 0:
+        return t
+    ids = t.column("event_id").combine_chunks()
+    idx = pa.array(range(t.num_rows), pa.int64())
+    keyed = pa.table({"event_id": ids, "i": idx})
+    first = keyed.group_by("event_id", use_threads=False).aggregate([("i", "min"), ("i", "count")])
+    order = pc.sort_indices(first.column("i_min"))
+    first = first.take(order)
+    first_idx = first.column("i_min").combine_chunks()
+    out = t.take(first_idx)
+    # the second row of each event (if any) supplies actor2
+    is_first = pc.is_in(idx, value_set=first_idx)
+    rest = keyed.filter(pc.invert(is_first))
+    if rest.num_rows:
+        second = rest.group_by("event_id", use_threads=False).aggregate([("i", "min")])
+        pos = pc.index_in(out.column("event_id"), value_set=second.column("event_id").combine_chunks())
+        src = pc.take(second.column("i_min").combine_chunks(), pos)
+        has = pc.is_valid(src)
+        taken = t.take(pc.fill_null(src, 0))
+        for name in ("actor2", "actor2_type", "assoc_actor_2"):
+            col = out.schema.get_field_index(name)
+            out_col = out.column(name).combine_chunks()
+            other = taken.column(name.replace("2", "1")).combine_chunks()
+            if pa.types.is_dictionary(out_col.type):
+                merged = pc.if_else(has, other.cast(pa.string()), out_col.cast(pa.string()))
+                merged = pc.dictionary_encode(merged)
+            else:
+                merged = pc.if_else(has, other, out_col)
+            out = out.set_column(col, out.schema.field(col), merged)
+    return out
+
+
+# --- reading files --------------------------------------------------------------------------------------
+
+Normaliser = Callable[[pa.Table, Layout, _Issues, Counter[str]], pa.Table]
+
+
+def _normaliser(layout: Layout) -> Normaliser:
+    if layout.format == "acled":
+        return acled_to_canonical
+    from kzevents import readers_more
+
+    return readers_more.NORMALISERS[layout.format]
+
+
+def sniff(path: Path, encoding: str | None = None) -> tuple[list[str], str, bool]:
+    """Header, encoding and whether a UTF-8 byte-order mark is present."""
+    import csv
+
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 20)
+    if not head.strip():
+        raise DataError([Problem("empty", "file is empty", str(path), row=0)])
+    if b"\x00" in head[:4096]:
+        raise DataError([Problem("binary", "file is binary, not CSV text", str(path), row=0)])
+    bom = head.startswith(b"\xef\xbb\xbf")
+    if encoding is None:
+        try:
+            head.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError as exc:
+            encoding = "utf-8" if exc.start > len(head) - 4 else "latin-1"
+    text = head.decode(encoding, errors="replace")
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    header = next(csv.reader([first]))
+    if len(header) < 2:
+        raise DataError(
+            [
+                Problem(
+                    "delimiter",
+                    f"header has {len(header)} column(s); is the file comma-separated?",
+                    str(path),
+                    row=0,
+                    value=first[:200],
+                )
+            ]
+        )
+    return header, encoding, bom
+
+
+def iter_read(
+    path: str | Path, fmt: str | None = None, batch_bytes: int = 1 << 24, report: ReadReport | None = None
+) -> Iterator[pa.Table]:
+    """Stream ``path`` as canonical tables, one per block. Raises DataError listing bad values."""
+    import pyarrow.csv as pacsv
+
+    p = Path(path)
+    if not p.is_file():
+        raise UsageError(f"{p}: no such file")
+    header, encoding, bom = sniff(p)
+    layout = detect_layout(header, str(p), fmt)
+    report = report if report is not None else ReadReport(str(p), layout.name)
+    report.layout = layout.name
+    if bom:
+        report.normalised["UTF-8 byte-order mark removed"] += 1
+    if encoding != "utf-8":
+        report.normalised[f"decoded as {encoding}"] += 1
+    names = [h if h else f"_unnamed{i}" for i, h in enumerate(header)]
+    try:
+        reader = pacsv.open_csv(
+            str(p),
+            read_options=pacsv.ReadOptions(
+                encoding=encoding, block_size=batch_bytes, skip_rows=1, column_names=names
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise DataError([Problem("csv", f"cannot parse CSV: {exc}", str(p), row=1)]) from None
+    normalise = _normaliser(layout)
+    offset = 0
+    pending: pa.Table | None = None
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            break
+        except pa.ArrowInvalid as exc:
+            raise DataError(
+                [Problem("csv", f"cannot parse CSV after data row {offset}: {exc}", str(p), row=offset + 1)]
+            ) from None
+        issues = _Issues(str(p), offset)
+        t = normalise(pa.Table.from_batches([batch]), layout, issues, report.normalised)
+        if issues.problems:
+            raise DataError(issues.problems, f"{p}: values that cannot be read")
+        offset += batch.num_rows
+        report.rows_in += batch.num_rows
+        if layout.name == "acled-monadic":
+            if pending is not None:
+                t = pa.concat_tables([pending, t])
+            last = t.column("event_id")[-1]
+            tail = pc.equal(t.column("event_id"), last)
+            pending = t.filter(tail)
+            t = collapse_monadic(t.filter(pc.invert(tail)))
+        if t.num_rows:
+            report.rows_out += t.num_rows
+            yield t
+    if pending is not None and pending.num_rows:
+        t = collapse_monadic(pending)
+        report.rows_out += t.num_rows
+        yield t
+    if layout.name == "acled-monadic":
+        report.normalised["monadic rows merged into events"] = report.rows_in - report.rows_out
+    if report.rows_in == 0:
+        raise DataError([Problem("no-rows", "file has a header but no data rows", str(p), row=1)])
+
+
+def read(path: str | Path, format: str | None = None) -> tuple[pa.Table, ReadReport]:
+    """Read a whole ACLED/GTD/GED file into one canonical table, with the report of what was normalised."""
+    report = ReadReport(str(path), "")
+    tables = list(iter_read(path, format, report=report))
+    return pa.concat_tables(tables).unify_dictionaries().combine_chunks(), report

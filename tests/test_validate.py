@@ -1,0 +1,147 @@
+"""The vectorised validator: agreement with jsonschema, file-level problems, the CLI's exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kzevents.cli import main
+from kzevents.export import to_acled
+from kzevents.load import load_dataset
+from kzevents.validate import ColumnRule, cell_to_json, check_column, valid_ymd, validate_file
+
+
+def _python_valid(s: str) -> bool:
+    try:
+        dt.date.fromisoformat(s)
+    except ValueError:
+        return False
+    return True
+
+
+@given(st.lists(st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"), min_size=1, max_size=50))
+def test_vectorised_calendar_check_agrees_with_python(values: list[str]) -> None:
+    col = pa.array(values, pa.string())
+    got = valid_ymd(col, pa.array([True] * len(values))).to_pylist()
+    assert got == [_python_valid(v) for v in values]
+
+
+RULES = [
+    ColumnRule("i", nullable=False, types=frozenset({"integer"}), minimum=0),
+    ColumnRule("n", nullable=True, types=frozenset({"number"}), minimum=-90, maximum=90),
+    ColumnRule("e", nullable=True, types=frozenset(), enum=("A", "B", 1, 2, None)),
+    ColumnRule("s", nullable=False, types=frozenset({"string"}), pattern="^[A-Z]{3}[0-9]+$", max_length=8),
+]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+@given(
+    cells=st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "",
+                    "0",
+                    "-1",
+                    "1",
+                    "2",
+                    "1.5",
+                    "90",
+                    "91",
+                    "A",
+                    "C",
+                    "KAZ12",
+                    "KAZ123456",
+                    "kaz1",
+                    "1e2",
+                    "-0",
+                    "007",
+                ]
+            ),
+            st.text(max_size=6),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_column_checks_agree_with_jsonschema(rule: ColumnRule, cells: list[str]) -> None:
+    import jsonschema
+
+    prop: dict[str, object] = {}
+    if rule.enum is not None:
+        prop["enum"] = list(rule.enum)
+    else:
+        prop["type"] = sorted(rule.types) + (["null"] if rule.nullable else [])
+    for key, value in (
+        ("pattern", rule.pattern),
+        ("maxLength", rule.max_length),
+        ("minimum", rule.minimum),
+        ("maximum", rule.maximum),
+    ):
+        if value is not None:
+            prop[key] = value
+    validator = jsonschema.Draft202012Validator(prop)
+    expected = [not validator.is_valid(cell_to_json(c, rule)) for c in cells]
+    masks = check_column(pa.array(cells, pa.string()), rule)
+    got = [any(m[i].as_py() for m, _, _ in masks) for i in range(len(cells))]
+    assert got == expected
+
+
+def _export(tmp_path: Path, mini: dict[str, str]) -> Path:
+    path = tmp_path / "kzevents_acled.csv"
+    to_acled(load_dataset(mini), path)
+    return path
+
+
+def test_valid_export_exits_0(
+    tmp_path: Path, mini: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _export(tmp_path, mini)
+    assert main(["validate", str(path)]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def test_invalid_file_exits_1_with_row_and_column(
+    tmp_path: Path, mini: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _export(tmp_path, mini)
+    text = path.read_text().replace(",Suicide bomb,", ",Armed clash,")
+    path.write_text(text)
+    assert main(["validate", "--json", str(path)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is False
+    assert {"row": 1, "column": "sub_event_type", "code": "sub-event-type"}.items() <= report["problems"][
+        0
+    ].items()
+
+
+def test_unknown_layout_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("a,b,c\n1,2,3\n")
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "x.csv" in err and "known layouts" in err
+
+
+def test_empty_file_and_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    assert main(["validate", str(path)]) == 1
+    assert "empty.csv" in capsys.readouterr().err
+    assert main(["validate", str(tmp_path / "nope.csv")]) == 2
+
+
+def test_missing_column_is_reported(
+    tmp_path: Path, mini: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _export(tmp_path, mini)
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n")  # drop `timestamp`
+    assert main(["validate", "--format", "acled", str(path)]) == 1
+    assert "timestamp" in capsys.readouterr().err
