@@ -157,10 +157,15 @@ class _Issues:
 
 
 def to_int(
-    a: pa.Array, column: str, issues: _Issues, typ: pa.DataType = pa.int32(), missing: tuple[str, ...] = ("",)
+    a: pa.Array,
+    column: str,
+    issues: _Issues,
+    typ: pa.DataType | None = None,
+    missing: tuple[str, ...] = ("",),
 ) -> pa.Array:
     """Cast a string column to integers; ``missing`` strings become null, anything else non-numeric is a
     problem."""
+    typ = typ or pa.int32()
     is_missing = pc.is_in(a, value_set=pa.array(list(missing), pa.string()))
     ok = pc.match_substring_regex(a, r"^\s*-?[0-9]{1,9}\s*$")
     issues.check(pc.and_(pc.invert(is_missing), pc.invert(ok)), a, column, "not an integer")
