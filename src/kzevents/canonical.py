@@ -145,7 +145,7 @@ def from_columns(columns: dict[str, list[Any]], extra_metadata: dict[str, Any] |
     n = max((len(v) for v in columns.values()), default=0)
     arrays = []
     for f in s:
-        values = columns.get(f.name, [None] * n)
+        values = columns.get(f.name) or [None] * n
         if pa.types.is_dictionary(f.type):
             arrays.append(pa.array(values, type=pa.string()).dictionary_encode())
         else:

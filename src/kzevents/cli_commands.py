@@ -51,6 +51,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if all(r.valid for r in reports) else 1
 
 
+def cmd_convert(args: argparse.Namespace) -> int:
+    from kzevents.readers import convert
+
+    report = convert(args.src, args.dest, args.format)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(
+            f"{args.src} ({report.layout}): {report.rows_in} rows read, {report.rows_out} events written to {args.dest}"
+        )
+        for what, n in sorted(report.normalised.items()):
+            print(f"  normalised: {what}: {n}")
+    return 0
+
+
 def register(sub: Any) -> None:
     """Add subcommands to the ``kzevents`` parser."""
     p = sub.add_parser("export", help="write the dataset in every format (or --format ones) into --out")
@@ -69,3 +84,10 @@ def register(sub: Any) -> None:
     p.add_argument("--format", choices=("acled", "gtd", "ged"), help="force the format")
     p.add_argument("--json", action="store_true", help="machine-readable report")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("convert", help="read an ACLED/GTD/GED CSV into the canonical table and write Parquet")
+    p.add_argument("src", help="input CSV (format and layout detected from the header)")
+    p.add_argument("dest", help="output .parquet file")
+    p.add_argument("--format", choices=("acled", "gtd", "ged"), help="force the format")
+    p.add_argument("--json", action="store_true", help="machine-readable report")
+    p.set_defaults(func=cmd_convert)

@@ -539,3 +539,29 @@ def read(path: str | Path, format: str | None = None) -> tuple[pa.Table, ReadRep
     report = ReadReport(str(path), "")
     tables = list(iter_read(path, format, report=report))
     return pa.concat_tables(tables).unify_dictionaries().combine_chunks(), report
+
+
+def convert(src: str | Path, dest: str | Path, format: str | None = None) -> ReadReport:
+    """Stream ``src`` (ACLED/GTD/GED CSV) into a canonical Parquet file ``dest`` (atomic; bounded memory)."""
+    import os
+    import tempfile
+
+    import pyarrow.parquet as pq
+
+    dest = Path(dest)
+    report = ReadReport(str(src), "")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    os.close(fd)
+    try:
+        header, _, _ = sniff(Path(src))
+        layout = detect_layout(header, str(src), format)
+        schema = canonical.schema({"source_file": Path(src).name, "layout": layout.name})
+        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+            for t in iter_read(src, format, report=report):
+                writer.write_table(t.replace_schema_metadata(schema.metadata))
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return report

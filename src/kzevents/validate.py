@@ -8,9 +8,11 @@ same verdict on every row and column, only much faster. Cross-field rules that J
 
 from __future__ import annotations
 
+import os
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -190,8 +192,25 @@ def valid_ymd(col: pa.Array, shaped: pa.Array) -> pa.Array:
     )
 
 
+def low_cardinality(col: pa.Array, sample: int = 2000) -> bool:
+    """Whether a column repeats its values enough that checking its distinct values pays off."""
+    head = col.slice(0, sample)
+    return len(head) > 0 and len(pc.unique(head)) <= len(head) // 4
+
+
 def check_column(col: pa.Array, rule: ColumnRule) -> list[tuple[pa.Array, str, str]]:
-    """Boolean masks (True = fails) for each JSON Schema keyword, with the rule code and message."""
+    """Boolean masks (True = fails) for each JSON Schema keyword, with the rule code and message.
+
+    Low-cardinality columns are checked once per distinct value and the verdicts spread back by index.
+    """
+    if pa.types.is_dictionary(col.type) or (len(col) > 10_000 and low_cardinality(col)):
+        enc = col if pa.types.is_dictionary(col.type) else pc.dictionary_encode(col)
+        masks = check_values(enc.dictionary.cast(pa.string()), rule)
+        return [(pc.take(m, enc.indices), code, msg) for m, code, msg in masks]
+    return check_values(col, rule)
+
+
+def check_values(col: pa.Array, rule: ColumnRule) -> list[tuple[pa.Array, str, str]]:
     col = col.cast(pa.string()) if col.type != pa.string() else col
     empty = pc.equal(col, "")
     failures: list[tuple[pa.Array, str, str]] = []
@@ -299,6 +318,14 @@ class Report:
         if len(self.problems) < MAX_LISTED:
             self.problems.append(p)
 
+    def merge(self, other: Report) -> None:
+        """Add a later batch's findings (rows already offset)."""
+        room = MAX_LISTED - len(self.problems)
+        self.problems.extend(other.problems[: max(room, 0)])
+        self.counts.update(other.counts)
+        self.rows += other.rows
+        self.failing_rows += other.failing_rows
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "file": self.file,
@@ -383,7 +410,7 @@ def _collect(
 
 
 def iter_csv_batches(
-    path: str | Path, columns: list[str], encoding: str = "utf-8", block_size: int = 1 << 24
+    path: str | Path, columns: list[str], encoding: str = "utf-8", block_size: int = 1 << 22
 ) -> Iterator[pa.RecordBatch]:
     """Stream a CSV file as record batches of strings (empty cells stay empty strings)."""
     import pyarrow.csv as pacsv
@@ -460,10 +487,24 @@ def validate_file(path: str | Path, fmt: str | None = None) -> Report:
     if missing or extra:
         return report
     offset = 0
-    try:
-        for batch in iter_csv_batches(p, header, encoding):
-            validate_table(pa_mod.Table.from_batches([batch]), cw.schema, report, offset)
-            offset += batch.num_rows
-    except (pa_mod.ArrowInvalid, UnicodeDecodeError) as exc:
-        report.add(Problem("csv", f"cannot parse CSV: {exc}", str(p), row=offset + 1))
+
+    def check(batch: pa.RecordBatch, start: int) -> Report:
+        part = Report(file=str(p), format=fmt)
+        validate_table(pa_mod.Table.from_batches([batch]), cw.schema, part, start)
+        return part
+
+    # batches are checked on a small thread pool (Arrow compute releases the GIL); at most a few batches
+    # are in flight, so memory stays bounded whatever the file size
+    pending: deque[Future[Report]] = deque()
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        try:
+            for batch in iter_csv_batches(p, header, encoding):
+                pending.append(pool.submit(check, batch, offset))
+                offset += batch.num_rows
+                while len(pending) > 3:
+                    report.merge(pending.popleft().result())
+        except (pa_mod.ArrowInvalid, UnicodeDecodeError) as exc:
+            report.add(Problem("csv", f"cannot parse CSV: {exc}", str(p), row=offset + 1))
+        while pending:
+            report.merge(pending.popleft().result())
     return report

@@ -1,0 +1,110 @@
+"""Benchmarks for reading, validating and converting ACLED files, as ratios against baselines measured in
+the same run on the same synthetic file (benchmarks/generate.py). Each task runs in its own process, so
+its peak memory (max RSS) is its own.
+
+    python benchmarks/run.py --rows 1000000
+
+Targets (issue #4): convert <= 1.0 x the faster of pyarrow (read_csv + write_table) and pandas
+(read_csv + to_parquet), with peak memory under a quarter of theirs; validate <= 1.5 x pyarrow's read_csv,
+and >= 50 x the jsonschema package's row-by-row speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+TASKS = {
+    "pyarrow_read_csv": "import pyarrow.csv as c; c.read_csv({src!r})",
+    "pyarrow_convert": "import pyarrow.csv as c, pyarrow.parquet as q; q.write_table(c.read_csv({src!r}), {dst!r})",
+    "pandas_convert": "import pandas as pd; pd.read_csv({src!r}).to_parquet({dst!r})",
+    "kzevents_convert": "from kzevents.readers import convert; convert({src!r}, {dst!r})",
+    "kzevents_validate": "from kzevents.validate import validate_file; r = validate_file({src!r}); assert r.valid, str(r)[:2000]",
+}
+
+
+def run_task(code: str) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of ``code`` run in a fresh interpreter."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    if status != 0:
+        raise SystemExit(f"task failed: {code}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def jsonschema_rows_per_second(src: Path, rows: int = 3000) -> float:
+    import csv
+    import itertools
+
+    from kzevents.validate import reference_problems
+
+    with open(src, newline="", encoding="utf-8") as fh:
+        sample = list(itertools.islice(csv.DictReader(fh), rows))
+    t0 = time.perf_counter()
+    reference_problems(sample, "acled")
+    return len(sample) / (time.perf_counter() - t0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--file", type=Path, help="use this ACLED CSV instead of generating one")
+    ap.add_argument("--skip-pandas", action="store_true")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        src = args.file or Path(tmp) / "acled.csv"
+        if args.file is None:  # generate in a child process: the parent stays small (max RSS is inherited)
+            subprocess.run([sys.executable, str(HERE / "generate.py"), "--rows", str(args.rows), str(src)],
+                           check=True)
+        size_mb = src.stat().st_size / 1e6
+        results: dict[str, dict[str, float]] = {}
+        for name, code in TASKS.items():
+            if name == "pandas_convert" and args.skip_pandas:
+                continue
+            dst = Path(tmp) / f"{name}.parquet"
+            seconds, peak = run_task(code.format(src=str(src), dst=str(dst)))
+            results[name] = {"seconds": round(seconds, 2), "peak_mb": round(peak)}
+        js = float(subprocess.run(
+            [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(HERE)!r}); import run; "
+             f"print(run.jsonschema_rows_per_second(run.Path({str(src)!r})))"],
+            check=True, capture_output=True, text=True).stdout)
+    rows = args.rows if args.file is None else None
+    base = [results["pyarrow_convert"]] + ([results["pandas_convert"]] if "pandas_convert" in results else [])
+    fastest = min(b["seconds"] for b in base)
+    smallest = min(b["peak_mb"] for b in base)
+    ours_rows_s = (rows or 0) / results["kzevents_validate"]["seconds"]
+    ratios = {
+        "convert_time_vs_fastest_baseline": round(results["kzevents_convert"]["seconds"] / fastest, 2),
+        "convert_memory_vs_smallest_baseline": round(results["kzevents_convert"]["peak_mb"] / smallest, 2),
+        "validate_time_vs_pyarrow_read_csv": round(
+            results["kzevents_validate"]["seconds"] / results["pyarrow_read_csv"]["seconds"], 2),
+        "validate_speed_vs_jsonschema": round(ours_rows_s / js, 1) if rows else None,
+    }
+    out = {"file_mb": round(size_mb), "rows": rows, "tasks": results, "jsonschema_rows_per_s": round(js),
+           "ratios": ratios,
+           "targets": {"convert_time_vs_fastest_baseline": 1.0, "convert_memory_vs_smallest_baseline": 0.25,
+                       "validate_time_vs_pyarrow_read_csv": 1.5, "validate_speed_vs_jsonschema": 50}}
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return
+    print(f"file: {size_mb:.0f} MB, {rows} rows")
+    for name, r in results.items():
+        print(f"  {name:20} {r['seconds']:7.2f} s  {r['peak_mb']:6.0f} MB peak")
+    print(f"  jsonschema           {js:7.0f} rows/s")
+    for k, v in ratios.items():
+        print(f"  {k:38} {v}   (target {out['targets'][k]})")
+
+
+if __name__ == "__main__":
+    main()
