@@ -8,6 +8,7 @@ same verdict on every row and column, only much faster. Cross-field rules that J
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import Counter, deque
@@ -126,6 +127,7 @@ class CompiledSchema:
         raise KeyError(column)
 
 
+@functools.cache
 def compile_schema(name: str) -> CompiledSchema:
     s = load_schema(name)
     order = s.get("x-kzevents-columns", list(s["properties"]))
@@ -410,7 +412,7 @@ def _collect(
 
 
 def iter_csv_batches(
-    path: str | Path, columns: list[str], encoding: str = "utf-8", block_size: int = 1 << 22
+    path: str | Path, columns: list[str], encoding: str = "utf-8", block_size: int = 1 << 24
 ) -> Iterator[pa.RecordBatch]:
     """Stream a CSV file as record batches of strings (empty cells stay empty strings)."""
     import pyarrow.csv as pacsv
