@@ -59,7 +59,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(), indent=2))
     else:
         print(
-            f"{args.src} ({report.layout}): {report.rows_in} rows read, {report.rows_out} events written to {args.dest}"
+            f"{args.src} ({report.layout}): {report.rows_in} rows read, "
+            f"{report.rows_out} events written to {args.dest}"
         )
         for what, n in sorted(report.normalised.items()):
             print(f"  normalised: {what}: {n}")
