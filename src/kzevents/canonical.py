@@ -105,6 +105,7 @@ FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("conflicts", pa.list_(pa.string()), True, "Claim fields on which sources disagree"),
     ("rule", pa.string(), True, "How the row's values were chosen from the claims"),
     ("related", pa.list_(RELATED_TYPE), True, "Linked incidents"),
+    ("provenance", pa.list_(pa.string()), True, "After a merge: every 'dataset:id' collapsed into this row"),
 ]
 
 
