@@ -28,6 +28,27 @@ from kzevents.model import (
 )
 from kzevents.summary import info
 
+_LAZY = {
+    "read": ("kzevents.readers", "read"),
+    "convert": ("kzevents.readers", "convert"),
+    "validate": ("kzevents.validate", "validate_file"),
+    "export": ("kzevents.export", "export"),
+    "match": ("kzevents.match", "match"),
+    "merge": ("kzevents.match", "merge"),
+    "MatchParams": ("kzevents.match", "MatchParams"),
+}
+
+
+def __getattr__(name: str) -> object:
+    """Functions that need pyarrow are imported on first use, so ``import kzevents`` stays light."""
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'kzevents' has no attribute {name!r}")
+
+
 __all__ = [
     "Actor",
     "ActorType",
@@ -40,6 +61,7 @@ __all__ = [
     "Fatalities",
     "Incident",
     "KzeventsError",
+    "MatchParams",
     "OutOfScope",
     "Place",
     "PlacePrecision",
@@ -48,7 +70,13 @@ __all__ = [
     "Source",
     "UsageError",
     "__version__",
+    "convert",
+    "export",
     "info",
     "load",
     "load_dataset",
+    "match",
+    "merge",
+    "read",
+    "validate",
 ]

@@ -186,7 +186,7 @@ def candidate_pairs(left: Side, right: Side, p: MatchParams) -> tuple[np.ndarray
     c = _chord(p.km)
     lcell = np.floor(np.nan_to_num(left.xyz) / c).astype(np.int64)
     rcell = np.floor(np.nan_to_num(right.xyz) / c).astype(np.int64)
-    off = int(math.ceil(1 / c)) + 2
+    off = math.ceil(1 / c) + 2
     if 2 * off + 2 >= 1 << 16:
         raise ValueError(f"spatial window {p.km} km is too small for the grid")
     # time buckets: the right side occupies its buckets, the left side asks for buckets within `days`
