@@ -57,6 +57,8 @@ RULES = [
                     "A",
                     "C",
                     "KAZ12",
+                    "KAZ12\n",
+                    "7\n",
                     "KAZ123456",
                     "kaz1",
                     "1e2",
@@ -126,7 +128,7 @@ def test_unknown_layout_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureF
     path.write_text("a,b,c\n1,2,3\n")
     assert main(["validate", str(path)]) == 1
     err = capsys.readouterr().err
-    assert "x.csv" in err and "known layouts" in err
+    assert "x.csv" in err and "no known layout" in err
 
 
 def test_empty_file_and_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -284,6 +284,17 @@ def acled_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Cou
     ours = _ours_from_acled(et, sub, a1_type)
     time_prec = pc.index_in(_s(t, "time_precision"), value_set=pa.array(["1", "2", "3"]))
     geo_prec = pc.index_in(_s(t, "geo_precision"), value_set=pa.array(["1", "2", "3"]))
+    issues.check(
+        pc.is_null(time_prec), _s(t, "time_precision"), "time_precision", "not a time precision (1-3)"
+    )
+    issues.check(pc.is_null(geo_prec), _s(t, "geo_precision"), "geo_precision", "not a geo precision (1-3)")
+    for column in ("inter1", "inter2"):
+        if column in t.column_names:
+            known = pa.array(
+                [*(str(i) for i in range(9)), "", *_acled_tables()["labels"].values()], pa.string()
+            )
+            bad = pc.invert(pc.is_in(_s(t, column), value_set=known))
+            issues.check(bad, _s(t, column), column, "not an ACLED actor type")
     iso3 = _iso3(t, layout)
     cols: dict[str, pa.Array] = {
         "event_id": _s(t, "event_id_cnty"),
@@ -429,23 +440,35 @@ def _normaliser(layout: Layout) -> Normaliser:
 
 
 def sniff(path: Path, encoding: str | None = None) -> tuple[list[str], str, bool]:
-    """Header, encoding and whether a UTF-8 byte-order mark is present."""
+    """Header, encoding and whether a UTF-8 byte-order mark is present.
+
+    UTF-8 is assumed; Latin-1 is accepted only for GTD (its own file is Latin-1) and only when the file has
+    no UTF-8 multi-byte sequences at all. A file mixing the two, or a non-GTD file that is not UTF-8, is an
+    error naming the row of the first bad byte.
+    """
     import csv
+    import re
 
     with open(path, "rb") as fh:
         head = fh.read(1 << 20)
     if not head.strip():
         raise DataError([Problem("empty", "file is empty", str(path), row=0)])
     if b"\x00" in head[:4096]:
-        raise DataError([Problem("binary", "file is binary, not CSV text", str(path), row=0)])
+        raise DataError(
+            [Problem("binary", "file is binary, not CSV text (NUL bytes; UTF-16?)", str(path), row=0)]
+        )
     bom = head.startswith(b"\xef\xbb\xbf")
+    bad_at: int | None = None
     if encoding is None:
+        encoding = "utf-8"
         try:
             head.decode("utf-8")
-            encoding = "utf-8"
         except UnicodeDecodeError as exc:
-            encoding = "utf-8" if exc.start > len(head) - 4 else "latin-1"
-    text = head.decode(encoding, errors="replace")
+            if exc.start < len(head) - 4:
+                bad_at = exc.start
+        if bad_at is None and len(head) == 1 << 20:
+            bad_at = _first_bad_utf8(path)
+    text = head.decode("utf-8" if bad_at is None else "latin-1", errors="replace")
     first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     header = next(csv.reader([first]))
     if len(header) < 2:
@@ -460,7 +483,40 @@ def sniff(path: Path, encoding: str | None = None) -> tuple[list[str], str, bool
                 )
             ]
         )
+    if bad_at is not None:
+        row = head[:bad_at].count(b"\n")
+        utf8_multibyte = re.search(rb"[\xc2-\xf4][\x80-\xbf]", head) is not None
+        is_gtd = "eventid" in header and "gname" in header
+        if utf8_multibyte or not is_gtd:
+            why = "mixes UTF-8 and another encoding" if utf8_multibyte else "is not UTF-8"
+            raise DataError(
+                [
+                    Problem(
+                        "encoding",
+                        f"file {why}: invalid UTF-8 byte at offset {bad_at}",
+                        str(path),
+                        row=row,
+                        value=repr(head[max(0, bad_at - 15) : bad_at + 5]),
+                    )
+                ]
+            )
+        encoding = "latin-1"
     return header, encoding, bom
+
+
+def _first_bad_utf8(path: Path) -> int | None:
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    pos = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return pos + exc.start
+            pos += len(chunk)
+    return None
 
 
 def iter_read(

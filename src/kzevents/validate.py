@@ -146,9 +146,9 @@ def cell_to_json(cell: str, rule: ColumnRule) -> Any:
     """The JSON value of one CSV cell: empty is null, numbers in numeric columns are numbers."""
     if cell == "":
         return None
-    if rule.admits_int and _INT.match(cell):
+    if rule.admits_int and _INT.fullmatch(cell):
         return int(cell)
-    if rule.admits_number and _NUM.match(cell):
+    if rule.admits_number and _NUM.fullmatch(cell):
         return float(cell)
     return cell
 
@@ -247,9 +247,15 @@ def check_values(col: pa.Array, rule: ColumnRule) -> list[tuple[pa.Array, str, s
         kind = "/".join(sorted(rule.types))
         failures.append((pc.and_(present, pc.invert(numeric)), "type", f"not of type {kind}"))
     if rule.pattern is not None:
+        matches = pc.match_substring_regex(col, rule.pattern)
+        if rule.pattern.endswith("$") and not rule.pattern.endswith("\\$"):
+            # JSON Schema patterns are Python regexes, where "$" also matches before a final newline
+            if pc.any(pc.ends_with(col, "\n")).as_py():
+                again = pc.match_substring_regex(pc.replace_substring_regex(col, "\n$", ""), rule.pattern)
+                matches = pc.or_(matches, again)
         failures.append(
             (
-                pc.and_(is_str, pc.invert(pc.match_substring_regex(col, rule.pattern))),
+                pc.and_(is_str, pc.invert(matches)),
                 "pattern",
                 f"does not match {rule.pattern}",
             )
@@ -350,11 +356,17 @@ class Report:
         return "\n".join(lines)
 
 
-def validate_table(table: pa.Table, schema_name: str, report: Report, row_offset: int = 0) -> None:
+def validate_table(
+    table: pa.Table,
+    schema_name: str,
+    report: Report,
+    row_offset: int = 0,
+    rules: tuple[ColumnRule, ...] | None = None,
+) -> None:
     """Check one batch (all columns as strings) and add its problems to ``report``."""
     compiled = compile_schema(schema_name)
     failing = pa.array([False] * table.num_rows, pa.bool_())
-    for rule in compiled.columns:
+    for rule in compiled.columns if rules is None else rules:
         if rule.name not in table.column_names:
             continue
         col = table.column(rule.name).combine_chunks()
@@ -414,12 +426,15 @@ def _collect(
 def iter_csv_batches(
     path: str | Path, columns: list[str], encoding: str = "utf-8", block_size: int = 1 << 24
 ) -> Iterator[pa.RecordBatch]:
-    """Stream a CSV file as record batches of strings (empty cells stay empty strings)."""
+    """Stream a CSV file as record batches of strings (empty cells stay empty strings); the header line is
+    skipped and ``columns`` name the fields (an unnamed index column gets a placeholder name)."""
     import pyarrow.csv as pacsv
 
     reader = pacsv.open_csv(
         str(path),
-        read_options=pacsv.ReadOptions(encoding=encoding, block_size=block_size),
+        read_options=pacsv.ReadOptions(
+            encoding=encoding, block_size=block_size, skip_rows=1, column_names=columns
+        ),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
             column_types={c: pa.string() for c in columns},
@@ -430,83 +445,163 @@ def iter_csv_batches(
     yield from reader
 
 
-def read_header(path: str | Path, encoding: str = "utf-8") -> list[str]:
+def locate_csv_error(path: Path, encoding: str, n_columns: int, message: str) -> Problem:
+    """Find the first row the CSV reader cannot read (slow path, only after an error)."""
     import csv
 
-    with open(path, encoding=encoding, newline="") as fh:
-        first = fh.readline()
-    if not first.strip():
-        raise DataError([Problem("empty", "file is empty or has no header", str(path), row=0)])
-    return next(csv.reader([first.lstrip("\ufeff")]))
+    row = 0
+    try:
+        with open(path, encoding=encoding, newline="") as fh:
+            reader = csv.reader(fh, strict=True)
+            next(reader, None)
+            for row, fields in enumerate(reader, start=1):  # noqa: B007
+                if len(fields) != n_columns:
+                    return Problem(
+                        "csv-columns",
+                        f"row has {len(fields)} fields, the header has {n_columns}",
+                        str(path),
+                        row=row,
+                        value=",".join(fields)[:200],
+                    )
+    except UnicodeDecodeError as exc:
+        with open(path, "rb") as fh:
+            data = fh.read(exc.start + 1)
+        line = data.count(b"\n")
+        return Problem(
+            "encoding",
+            f"bytes that are not {encoding} ({exc.reason}) at byte {exc.start}",
+            str(path),
+            row=line,
+            value=repr(data[-20:]),
+        )
+    except csv.Error as exc:
+        hint = " (a quoted field is never closed)" if "end of data" in str(exc) else ""
+        return Problem("csv", f"malformed CSV: {exc}{hint}", str(path), row=row + 1)
+    return Problem("csv", f"cannot parse CSV: {message}", str(path), row=row or None)
 
 
-def detect_format(header: list[str]) -> str | None:
-    from kzevents import crosswalk
+# generic rules for every text column of every format
+FORMULA_RE = r"^[=+@\t\r]|^-[^0-9.]"
+MAX_CELL = 1_000_000
 
-    for name in crosswalk.available():
-        if crosswalk.get(name).header == header:
-            return name
-    return None
+
+def safety_rules(t: pa.Table, numeric: set[str]) -> list[tuple[pa.Array, str, str, str]]:
+    out = []
+    for name in t.column_names:
+        col = t.column(name).combine_chunks()
+        out.append(
+            (
+                pc.greater(pc.binary_length(col), MAX_CELL),
+                name,
+                "cell-too-long",
+                f"cell longer than {MAX_CELL} bytes",
+            )
+        )
+        if name not in numeric:
+            out.append(
+                (
+                    pc.match_substring_regex(col, FORMULA_RE),
+                    name,
+                    "formula-like",
+                    "cell starts like a spreadsheet formula (=, +, @, -): a CSV injection risk",
+                )
+            )
+    return out
 
 
 def validate_file(path: str | Path, fmt: str | None = None) -> Report:
-    """Validate a CSV export file; the format is detected from the header unless given."""
+    """Validate a CSV file of any known format and layout (detected from the header unless ``fmt``)."""
     import pyarrow as pa_mod
 
     from kzevents import crosswalk
+    from kzevents.readers import detect_layout, sniff
 
     p = Path(path)
     if not p.is_file():
         raise UsageError(f"{p}: no such file")
-    encoding = crosswalk.get(fmt).encoding if fmt else "utf-8"
-    try:
-        header = read_header(p, encoding)
-    except UnicodeDecodeError:
-        encoding = "latin-1"
-        header = read_header(p, encoding)
-    fmt = fmt or detect_format(header)
-    if fmt is None:
-        known = ", ".join(crosswalk.available())
-        raise DataError(
-            [
-                Problem(
-                    "unknown-layout",
-                    f"header matches none of the known layouts ({known})",
-                    str(p),
-                    row=0,
-                    value=",".join(header)[:200],
-                )
-            ]
-        )
-    cw = crosswalk.get(fmt)
-    report = Report(file=str(p), format=fmt)
-    missing = [c for c in cw.header if c not in header]
-    extra = [c for c in header if c not in cw.header]
-    for c in missing:
-        report.add(Problem("missing-column", "column is missing from the header", str(p), row=0, column=c))
-    for c in extra:
-        report.add(Problem("extra-column", "column is not part of the format", str(p), row=0, column=c))
-    if missing or extra:
-        return report
-    offset = 0
+    header, encoding, _ = sniff(p, crosswalk.get(fmt).encoding if fmt in ("gtd",) else None)
+    layout = detect_layout(header, str(p), fmt)
+    cw = crosswalk.get(layout.format)
+    compiled = compile_schema(cw.schema)
+    names = [h if h else f"_unnamed{i}" for i, h in enumerate(header)]
+    skip = (
+        {"event_type", "sub_event_type", "interaction", "inter1", "inter2"}
+        if layout.name == "acled-2016"
+        else set()
+    )
+    rules = tuple(r for r in compiled.columns if r.name in names and r.name not in skip)
+    numeric = {r.name for r in rules if r.admits_int or r.admits_number}
+    report = Report(file=str(p), format=layout.name)
+    id_column = {"acled": "event_id_cnty", "gtd": "eventid", "ged": "id"}.get(layout.format)
+    check_ids = id_column in names and layout.name != "acled-monadic"
+    ids: list[pa.Array] = []
 
     def check(batch: pa.RecordBatch, start: int) -> Report:
-        part = Report(file=str(p), format=fmt)
-        validate_table(pa_mod.Table.from_batches([batch]), cw.schema, part, start)
+        part = Report(file=str(p), format=layout.name)
+        t = pa_mod.Table.from_batches([batch])
+        if layout.format == "acled" and "event_date" in t.column_names:
+            t = _iso_dates(t)
+        validate_table(t, cw.schema, part, start, rules=rules)
+        for mask, column, code, message in safety_rules(t, numeric):
+            col = t.column(column).combine_chunks()
+            _collect(mask, col, column, code, message, part, start, pa.array([False] * t.num_rows))
         return part
 
+    offset = 0
     # batches are checked on a small thread pool (Arrow compute releases the GIL); at most a few batches
     # are in flight, so memory stays bounded whatever the file size
     pending: deque[Future[Report]] = deque()
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         try:
-            for batch in iter_csv_batches(p, header, encoding):
+            for batch in iter_csv_batches(p, names, encoding):
                 pending.append(pool.submit(check, batch, offset))
+                if check_ids:
+                    ids.append(batch.column(names.index(id_column)))
                 offset += batch.num_rows
                 while len(pending) > 3:
                     report.merge(pending.popleft().result())
         except (pa_mod.ArrowInvalid, UnicodeDecodeError) as exc:
-            report.add(Problem("csv", f"cannot parse CSV: {exc}", str(p), row=offset + 1))
+            report.add(locate_csv_error(p, encoding, len(header), str(exc)))
         while pending:
             report.merge(pending.popleft().result())
+    if offset == 0 and report.valid:
+        report.add(Problem("no-rows", "file has a header but no data rows", str(p), row=1))
+    if ids:
+        _duplicates(pa_mod.chunked_array(ids).combine_chunks(), id_column or "", report)
     return report
+
+
+def _iso_dates(t: pa.Table) -> pa.Table:
+    """ACLED's other date forms ("21 March 2020", "5-Aug-24") as ISO dates, so the schema checks the date
+    and not its spelling; anything that is not a real date is left as it was (and fails)."""
+    from collections import Counter as _Counter
+
+    from kzevents.readers import _Issues, parse_dates
+
+    col = t.column("event_date").combine_chunks()
+    iso = pc.match_substring_regex(col, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    if pc.all(iso).as_py():
+        return t
+    parsed = parse_dates(col, "event_date", _Issues("", 0), _Counter())
+    text = pc.strftime(parsed, format="%Y-%m-%d")
+    fixed = pc.if_else(pc.and_(pc.invert(iso), pc.is_valid(text)), text, col)
+    i = t.schema.get_field_index("event_date")
+    return t.set_column(i, t.schema.field(i), fixed)
+
+
+def _duplicates(ids: pa.Array, column: str, report: Report) -> None:
+    counts = pc.value_counts(ids)
+    dup = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
+    if len(dup) == 0:
+        return
+    mask = pc.is_in(ids, value_set=dup)
+    _collect(
+        mask,
+        ids,
+        column,
+        "duplicate-id",
+        "identifier occurs more than once in the file",
+        report,
+        0,
+        pa.array([False] * len(ids)),
+    )

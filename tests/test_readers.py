@@ -1,0 +1,173 @@
+"""Reading ACLED files of every layout into the canonical table (own fixtures, and the real files in
+../shared/external when present). Expected values are read off the files themselves."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from kzevents.canonical import schema
+from kzevents.cli import main
+from kzevents.errors import DataError
+from kzevents.readers import detect_layout, read
+from kzevents.validate import reference_problems, validate_file
+
+from .conftest import EXTERNAL, FIXTURES, need
+
+ACLED = FIXTURES / "acled"
+
+
+def test_current_text_layout() -> None:
+    t, report = read(ACLED / "current_text.csv")
+    assert report.layout == "acled-current"
+    assert t.schema.equals(schema(), check_metadata=False)
+    rows = t.to_pylist()
+    assert [r["event_id"] for r in rows] == ["KAZ9001", "KAZ9002", "KAZ9003"]
+    first = rows[0]
+    assert first["event_date"] == dt.date(2022, 1, 5)
+    assert first["admin1_code"] == "KZ-75"  # "Almaty City" is the city, never the region
+    assert rows[1]["admin1_code"] == "KZ-15"  # ACLED's "Aqtobe"
+    assert first["actor2_type"] == "State forces" and first["fatalities_best"] == 12
+    assert first["event_type"] == "unrest" and first["native_sub_event_type"] == "Violent demonstration"
+    assert rows[2]["date_precision"] == "week"  # time_precision 2
+    assert rows[2]["actor2"] is None and rows[2]["actor2_type"] is None
+    assert first["summary"].endswith('"dozens" were killed.')
+
+
+def test_numeric_actor_types_and_bom_read_like_text() -> None:
+    text, _ = read(ACLED / "current_text.csv")
+    num, report = read(ACLED / "current_numeric_bom.csv")
+    assert report.normalised["UTF-8 byte-order mark removed"] == 1
+    assert report.normalised["numeric actor types translated to text"] == 5
+    for col in ("event_id", "actor1_type", "actor2_type", "event_date"):
+        assert num.column(col).to_pylist() == text.column(col).to_pylist()
+
+
+def test_pre2023_layout_with_written_out_dates() -> None:
+    t, report = read(ACLED / "pre2023.csv")
+    assert report.layout == "acled-pre2023"
+    row = t.to_pylist()[0]
+    assert row["event_date"] == dt.date(2020, 3, 21)
+    assert row["country_iso3"] == "KAZ" and row["admin1_code"] == "KZ-23"
+    assert row["event_type"] == "security_operation"  # Battles/Armed clash initiated by state forces
+
+
+def test_2016_layout_with_index_column() -> None:
+    t, report = read(ACLED / "layout2016.csv")
+    assert report.layout == "acled-2016"
+    row = t.to_pylist()[0]
+    assert row["event_id"] == "8188RTA" and row["native_event_type"] == "Riots/Protests"
+    assert row["actor2_type"] == "Rioters" and row["event_date"] == dt.date(2016, 3, 4)
+
+
+def test_monadic_rows_become_one_event() -> None:
+    t, report = read(ACLED / "monadic.csv")
+    assert report.layout == "acled-monadic"
+    assert report.rows_in == 3 and report.rows_out == 2
+    rows = t.to_pylist()
+    assert rows[0]["actor1"] == "Rioters (Bangladesh)" and rows[0]["actor2"] == "Civilians (Bangladesh)"
+    assert rows[0]["event_date"] == dt.date(2024, 8, 5) and rows[1]["event_date"] == dt.date(2020, 5, 9)
+    assert rows[1]["actor2"] is None
+
+
+def test_monadic_pairs_split_across_batches_are_joined(tmp_path: Path) -> None:
+    from kzevents.readers import iter_read
+
+    src = (ACLED / "monadic.csv").read_text().splitlines()
+    body = [src[1], src[2]] * 1 + [src[3]]
+    many = [src[0]]
+    for i in range(3000):  # enough rows for several small blocks
+        many += [line.replace("BGD9001", f"BGD{10000 + i}") for line in body[:2]]
+    path = tmp_path / "m.csv"
+    path.write_text("\n".join(many) + "\n")
+    tables = list(iter_read(path, batch_bytes=1 << 16))
+    assert len(tables) > 3
+    t = pa.concat_tables(tables)
+    assert t.num_rows == 3000
+    assert set(t.column("actor2").to_pylist()) == {"Civilians (Bangladesh)"}
+
+
+def test_unknown_layout_lists_what_was_expected() -> None:
+    with pytest.raises(DataError) as exc:
+        detect_layout(["event_id_cnty", "event_date", "foo"], "f.csv")
+    msg = str(exc.value)
+    assert "acled-current" in msg and "acled-monadic" in msg and "f.csv" in msg
+
+
+def test_convert_writes_canonical_parquet(tmp_path: Path) -> None:
+    dest = tmp_path / "x.parquet"
+    assert main(["convert", str(ACLED / "pre2023.csv"), str(dest)]) == 0
+    t = pq.read_table(dest)
+    assert t.num_rows == 1 and b"acled-pre2023" in t.schema.metadata[b"kzevents"]
+
+
+# --- the real files -------------------------------------------------------------------------------------
+
+REAL = {
+    "acled/acled_2025-04_somalia_current.csv": ("acled-current", 25),
+    "acled/acled_2022_global_sample.csv": ("acled-current", 9000),
+    "acled/acled_2020-03_afghanistan_pre2023.csv": ("acled-pre2023", None),
+    "acled/acled_2024_bangladesh_monadic.csv": ("acled-monadic", None),
+}
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("name", sorted(REAL))
+def test_real_files_read(name: str) -> None:
+    path = need(EXTERNAL / name)
+    layout, n = REAL[name]
+    t, report = read(path)
+    rows = _csv_rows(path)
+    assert report.layout == layout
+    assert report.rows_in == len(rows)
+    ids = list(dict.fromkeys(r["event_id_cnty"] for r in rows))
+    assert t.column("event_id").to_pylist() == ids  # every event once, in file order
+    if n:
+        assert t.num_rows == n
+    assert t.column("event_date").null_count == 0
+
+
+def test_real_global_sample_kazakhstan_rows_get_iso_codes() -> None:
+    path = need(EXTERNAL / "acled/acled_2022_global_sample.csv")
+    t, _ = read(path)
+    kz = [r for r in t.to_pylist() if r["country_iso3"] == "KAZ"]
+    assert len(kz) == 38  # external/README.md: 38 of them Kazakhstan
+    assert all(r["admin1_code"] and r["admin1_code"].startswith("KZ-") for r in kz)
+
+
+def test_global_sample_misspelled_disorder_type_flagged_and_nothing_else() -> None:
+    path = need(EXTERNAL / "acled/acled_2022_global_sample.csv")
+    rows = _csv_rows(path)
+    misspelled = {i for i, r in enumerate(rows, start=1) if r["disorder_type"] == "Demostrations"}
+    assert misspelled
+    report = validate_file(path)
+    flagged = {p.row for p in report.problems}
+    assert {p.column for p in report.problems} == {"disorder_type"}
+    assert report.failing_rows == len(misspelled) and flagged <= misspelled
+    assert dict(report.counts) == {"schema:enum": len(misspelled)}
+    # and the reference validator agrees on those rows
+    sample = rows[:300]
+    expected = {(i, "disorder_type") for i in misspelled if i <= 300}
+    assert reference_problems(sample, "acled") == expected
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "acled/acled_2025-04_somalia_current.csv",
+        "acled/acled_2020-03_afghanistan_pre2023.csv",
+        "acled/acled_2024_bangladesh_monadic.csv",
+    ],
+)
+def test_real_files_validate(name: str) -> None:
+    report = validate_file(need(EXTERNAL / name))
+    assert report.valid, str(report)
