@@ -14,7 +14,7 @@ from kzevents.cli import main
 from .conftest import FIXTURES
 
 sys.path.insert(0, str(FIXTURES))
-from make_bad_corpus import CASES  # noqa: E402
+from make_bad_corpus import CASES
 
 BAD = FIXTURES / "bad"
 

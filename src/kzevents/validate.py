@@ -21,7 +21,7 @@ import attrs
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kzevents.errors import DataError, Problem, UsageError
+from kzevents.errors import Problem, UsageError
 from kzevents.resources import schema as load_schema
 
 INT_RE = r"^-?[0-9]{1,18}$"
@@ -454,7 +454,7 @@ def locate_csv_error(path: Path, encoding: str, n_columns: int, message: str) ->
         with open(path, encoding=encoding, newline="") as fh:
             reader = csv.reader(fh, strict=True)
             next(reader, None)
-            for row, fields in enumerate(reader, start=1):  # noqa: B007
+            for row, fields in enumerate(reader, start=1):
                 if len(fields) != n_columns:
                     return Problem(
                         "csv-columns",
