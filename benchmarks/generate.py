@@ -31,16 +31,40 @@ TYPES = [  # (event_type, sub_event_type, disorder_type, weight, inter1, inter2)
     ("Explosions/Remote violence", "Suicide bomb", "Political violence", 0.005, 2, 1),
     ("Strategic developments", "Disrupted weapons use", "Strategic developments", 0.005, 1, 0),
 ]
-LABELS = ["", "State forces", "Rebel group", "Political militia", "Identity militia", "Rioters", "Protesters",
-          "Civilians", "External/Other forces"]
-COUNTRIES = [("Ukraine", 804, "Europe", "UKR"), ("India", 356, "South Asia", "IND"),
-             ("Syria", 760, "Middle East", "SYR"), ("Mexico", 484, "North America", "MEX"),
-             ("Somalia", 706, "Eastern Africa", "SOM"), ("Kazakhstan", 398, "Caucasus and Central Asia", "KAZ"),
-             ("Brazil", 76, "South America", "BRA"), ("Nigeria", 566, "Western Africa", "NIG")]
-ACTORS = {1: "Military Forces of {c} (2019-)", 2: "Rebel Group of {c}", 3: "Unidentified Armed Group ({c})",
-          5: "Rioters ({c})", 6: "Protesters ({c})", 7: "Civilians ({c})", 8: "Military Forces of Russia (2000-)"}
-WORDS = ("the attack a group of armed men clashed with police forces in the district, killing several people "
-         "and injuring others; the army said it responded to \"provocations\" near the border village").split()
+LABELS = [
+    "",
+    "State forces",
+    "Rebel group",
+    "Political militia",
+    "Identity militia",
+    "Rioters",
+    "Protesters",
+    "Civilians",
+    "External/Other forces",
+]
+COUNTRIES = [
+    ("Ukraine", 804, "Europe", "UKR"),
+    ("India", 356, "South Asia", "IND"),
+    ("Syria", 760, "Middle East", "SYR"),
+    ("Mexico", 484, "North America", "MEX"),
+    ("Somalia", 706, "Eastern Africa", "SOM"),
+    ("Kazakhstan", 398, "Caucasus and Central Asia", "KAZ"),
+    ("Brazil", 76, "South America", "BRA"),
+    ("Nigeria", 566, "Western Africa", "NIG"),
+]
+ACTORS = {
+    1: "Military Forces of {c} (2019-)",
+    2: "Rebel Group of {c}",
+    3: "Unidentified Armed Group ({c})",
+    5: "Rioters ({c})",
+    6: "Protesters ({c})",
+    7: "Civilians ({c})",
+    8: "Military Forces of Russia (2000-)",
+}
+WORDS = (
+    "the attack a group of armed men clashed with police forces in the district, killing several people "
+    'and injuring others; the army said it responded to "provocations" near the border village'
+).split()
 
 
 def interaction_text(a: int, b: int) -> str:
@@ -63,7 +87,9 @@ def table(rows: int, seed: int = 1, numeric: bool = False) -> pa.Table:
     c_names = np.array([c[0] for c in COUNTRIES])[country]
     inter1 = np.array([t[4] for t in TYPES])[kind]
     inter2 = np.array([t[5] for t in TYPES])[kind]
-    actor_tbl = {(k, ci): ACTORS.get(k, "X").format(c=c[0]) for k in range(9) for ci, c in enumerate(COUNTRIES)}
+    actor_tbl = {
+        (k, ci): ACTORS.get(k, "X").format(c=c[0]) for k in range(9) for ci, c in enumerate(COUNTRIES)
+    }
     actor1 = [actor_tbl[(int(a), int(ci))] for a, ci in zip(inter1, country, strict=True)]
     actor2 = [actor_tbl[(int(b), int(ci))] if b else "" for b, ci in zip(inter2, country, strict=True)]
     lens = rng.integers(20, 60, size=rows)
@@ -73,6 +99,7 @@ def table(rows: int, seed: int = 1, numeric: bool = False) -> pa.Table:
     fat = np.where(rng.random(rows) < 0.7, 0, rng.geometric(0.3, size=rows))
     lat = np.round(rng.uniform(-35, 60, size=rows), 4)
     lon = np.round(rng.uniform(-100, 120, size=rows), 4)
+
     def fmt4(a: np.ndarray) -> list[str]:
         return [f"{x:.4f}" for x in a]
 
@@ -89,13 +116,20 @@ def table(rows: int, seed: int = 1, numeric: bool = False) -> pa.Table:
         "event_type": [TYPES[int(k)][0] for k in kind],
         "sub_event_type": [TYPES[int(k)][1] for k in kind],
         "actor1": actor1,
-        "assoc_actor_1": np.where(rng.random(rows) < 0.2, "Labour Group (International); Women (International)", "").tolist(),
+        "assoc_actor_1": np.where(
+            rng.random(rows) < 0.2, "Labour Group (International); Women (International)", ""
+        ).tolist(),
         "inter1": lab(inter1),
         "actor2": actor2,
         "assoc_actor_2": [""] * rows,
-        "inter2": [("0" if numeric else "") if not b else (str(int(b)) if numeric else LABELS[int(b)]) for b in inter2],
-        "interaction": [str(c) if numeric else interaction_text(int(a), int(b))
-                        for c, a, b in zip(inter_codes, inter1, inter2, strict=True)],
+        "inter2": [
+            ("0" if numeric else "") if not b else (str(int(b)) if numeric else LABELS[int(b)])
+            for b in inter2
+        ],
+        "interaction": [
+            str(c) if numeric else interaction_text(int(a), int(b))
+            for c, a, b in zip(inter_codes, inter1, inter2, strict=True)
+        ],
         "civilian_targeting": np.where(inter2 == 7, "Civilian targeting", "").tolist(),
         "iso": [str(COUNTRIES[int(c)][1]) for c in country],
         "region": [COUNTRIES[int(c)][2] for c in country],

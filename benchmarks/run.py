@@ -65,8 +65,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         src = args.file or Path(tmp) / "acled.csv"
         if args.file is None:  # generate in a child process: the parent stays small (max RSS is inherited)
-            subprocess.run([sys.executable, str(HERE / "generate.py"), "--rows", str(args.rows), str(src)],
-                           check=True)
+            subprocess.run(
+                [sys.executable, str(HERE / "generate.py"), "--rows", str(args.rows), str(src)], check=True
+            )
         size_mb = src.stat().st_size / 1e6
         results: dict[str, dict[str, float]] = {}
         for name, code in TASKS.items():
@@ -75,10 +76,19 @@ def main() -> None:
             dst = Path(tmp) / f"{name}.parquet"
             seconds, peak = run_task(code.format(src=str(src), dst=str(dst)))
             results[name] = {"seconds": round(seconds, 2), "peak_mb": round(peak)}
-        js = float(subprocess.run(
-            [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(HERE)!r}); import run; "
-             f"print(run.jsonschema_rows_per_second(run.Path({str(src)!r})))"],
-            check=True, capture_output=True, text=True).stdout)
+        js = float(
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    f"import sys; sys.path.insert(0, {str(HERE)!r}); import run; "
+                    f"print(run.jsonschema_rows_per_second(run.Path({str(src)!r})))",
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
     rows = args.rows if args.file is None else None
     base = [results["pyarrow_convert"]] + ([results["pandas_convert"]] if "pandas_convert" in results else [])
     fastest = min(b["seconds"] for b in base)
@@ -88,13 +98,23 @@ def main() -> None:
         "convert_time_vs_fastest_baseline": round(results["kzevents_convert"]["seconds"] / fastest, 2),
         "convert_memory_vs_smallest_baseline": round(results["kzevents_convert"]["peak_mb"] / smallest, 2),
         "validate_time_vs_pyarrow_read_csv": round(
-            results["kzevents_validate"]["seconds"] / results["pyarrow_read_csv"]["seconds"], 2),
+            results["kzevents_validate"]["seconds"] / results["pyarrow_read_csv"]["seconds"], 2
+        ),
         "validate_speed_vs_jsonschema": round(ours_rows_s / js, 1) if rows else None,
     }
-    out = {"file_mb": round(size_mb), "rows": rows, "tasks": results, "jsonschema_rows_per_s": round(js),
-           "ratios": ratios,
-           "targets": {"convert_time_vs_fastest_baseline": 1.0, "convert_memory_vs_smallest_baseline": 0.25,
-                       "validate_time_vs_pyarrow_read_csv": 1.5, "validate_speed_vs_jsonschema": 50}}
+    out = {
+        "file_mb": round(size_mb),
+        "rows": rows,
+        "tasks": results,
+        "jsonschema_rows_per_s": round(js),
+        "ratios": ratios,
+        "targets": {
+            "convert_time_vs_fastest_baseline": 1.0,
+            "convert_memory_vs_smallest_baseline": 0.25,
+            "validate_time_vs_pyarrow_read_csv": 1.5,
+            "validate_speed_vs_jsonschema": 50,
+        },
+    }
     if args.json:
         print(json.dumps(out, indent=2))
         return

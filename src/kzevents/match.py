@@ -253,8 +253,9 @@ def score_pairs(
     gap = np.maximum(0, np.maximum(right.lo[ri] - left.hi[li], left.lo[li] - right.hi[ri]))
     ok = (via_admin | (km <= p.km)) & (gap <= p.days)
     li, ri, via_admin, km, gap = li[ok], ri[ok], via_admin[ok], km[ok], gap[ok]
-    d_score = np.where(via_admin, p.admin_distance_score, 1 - np.nan_to_num(km) / p.km)
-    t_score = 1 - gap / (p.days + 1)
+    # quadratic decay: a few km or one day apart is still a strong sign, the window's edge is not
+    d_score = np.where(via_admin, p.admin_distance_score, 1 - (np.nan_to_num(km) / p.km) ** 2)
+    t_score = 1 - (gap / (p.days + 1)) ** 2
     _, compatible, partial = _families()
     fl, fr = left.family[li], right.family[ri]
     same = fl == fr
