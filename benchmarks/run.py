@@ -24,10 +24,15 @@ HERE = Path(__file__).resolve().parent
 
 TASKS = {
     "pyarrow_read_csv": "import pyarrow.csv as c; c.read_csv({src!r})",
-    "pyarrow_convert": "import pyarrow.csv as c, pyarrow.parquet as q; q.write_table(c.read_csv({src!r}), {dst!r})",
+    "pyarrow_convert": (
+        "import pyarrow.csv as c, pyarrow.parquet as q; q.write_table(c.read_csv({src!r}), {dst!r})"
+    ),
     "pandas_convert": "import pandas as pd; pd.read_csv({src!r}).to_parquet({dst!r})",
     "kzevents_convert": "from kzevents.readers import convert; convert({src!r}, {dst!r})",
-    "kzevents_validate": "from kzevents.validate import validate_file; r = validate_file({src!r}); assert r.valid, str(r)[:2000]",
+    "kzevents_validate": (
+        "from kzevents.validate import validate_file; r = validate_file({src!r}); "
+        "assert r.valid, str(r)[:2000]"
+    ),
 }
 
 
