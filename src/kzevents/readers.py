@@ -7,8 +7,9 @@ batch of strings is normalised with Arrow compute functions; nothing becomes one
 from __future__ import annotations
 
 import functools
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +115,8 @@ def _s(t: pa.Table, name: str) -> pa.Array:
 
 
 def _null_if_empty(a: pa.Array) -> pa.Array:
-    return pc.if_else(pc.equal(a, ""), pa.scalar(None, pa.string()), a)
+    """Empty cells are read as nulls already (strings_can_be_null); this only makes it explicit."""
+    return a
 
 
 def _split(a: pa.Array, sep: str) -> pa.Array:
@@ -207,41 +209,50 @@ _MONTHS = {
 
 
 def parse_dates(a: pa.Array, column: str, issues: _Issues, counts: Counter[str]) -> pa.Array:
-    """Dates as ``2025-04-01``, ``2025-04-01 00:00:00.000``, ``21 March 2020`` or ``5-Aug-24`` → date32."""
+    """Dates as ``2025-04-01``, ``2025-04-01 00:00:00.000``, ``21 March 2020`` or ``5-Aug-24`` → date32.
+
+    A file has few distinct dates, so each distinct string is parsed once and the result spread by index.
+    """
+    enc = pc.dictionary_encode(a)
+    values, indices = enc.dictionary, enc.indices
+    parsed_values, done_values, labels = _parse_date_values(values)
+    result = pc.take(parsed_values, indices)
+    done = pc.fill_null(pc.take(done_values, indices), False)
+    for label, mask in labels.items():
+        counts[label] += pc.sum(pc.cast(pc.take(mask, indices), pa.int64())).as_py() or 0
+    issues.check(pc.invert(done), a, column, "not a date (YYYY-MM-DD, 'D Month YYYY' or 'D-Mon-YY')")
+    return result
+
+
+def _parse_date_values(a: pa.Array) -> tuple[pa.Array, pa.Array, dict[str, pa.Array]]:
     a = pc.utf8_trim_whitespace(a)
-    iso_shape = pc.match_substring_regex(a, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}( 00:00:00(\.0+)?)?$")
+    iso_shape = pc.fill_null(pc.match_substring_regex(a, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}( 00:00:00(\.0+)?)?$"), False)
     iso = pc.utf8_slice_codeunits(a, 0, 10)
     iso_ok = pc.and_(iso_shape, valid_ymd(iso, iso_shape))
     result = pc.cast(
-        pc.strptime(
-            pc.if_else(iso_ok, iso, pa.scalar(None, pa.string())),
-            format="%Y-%m-%d",
-            unit="s",
-            error_is_null=True,
-        ),
+        pc.strptime(pc.if_else(iso_ok, iso, pa.scalar(None, pa.string())), format="%Y-%m-%d", unit="s",
+                    error_is_null=True),
         pa.date32(),
     )
     done = iso_ok
+    labels: dict[str, pa.Array] = {}
     for fmt, regex, label in (
         ("%d %B %Y", r"^[0-9]{1,2} [A-Za-z]+ [0-9]{4}$", "dates as 'D Month YYYY'"),
         ("%d-%b-%y", r"^[0-9]{1,2}-[A-Za-z]{3}-[0-9]{2}$", "dates as 'D-Mon-YY' (spreadsheet)"),
         ("%d %b %Y", r"^[0-9]{1,2} [A-Za-z]{3} [0-9]{4}$", "dates as 'D Mon YYYY'"),
     ):
-        shaped = pc.and_(pc.invert(done), pc.match_substring_regex(a, regex))
+        shaped = pc.fill_null(pc.and_(pc.invert(done), pc.match_substring_regex(a, regex)), False)
         if not pc.any(shaped).as_py():
             continue
-        parsed = pc.strptime(
-            pc.if_else(shaped, a, pa.scalar(None, pa.string())), format=fmt, unit="s", error_is_null=True
-        )
+        parsed = pc.strptime(pc.if_else(shaped, a, pa.scalar(None, pa.string())), format=fmt, unit="s",
+                             error_is_null=True)
         # strptime rolls 31 February over into March: the day must survive the round trip
         day = pc.cast(pc.extract_regex(a, r"^(?P<d>[0-9]{1,2})").field("d"), pa.int64())
-        good = pc.and_(shaped, pc.equal(pc.day(parsed), day))
-        good = pc.fill_null(good, False)
+        good = pc.fill_null(pc.and_(shaped, pc.equal(pc.day(parsed), day)), False)
         result = pc.if_else(good, pc.cast(parsed, pa.date32()), result)
-        counts[label] += pc.sum(pc.cast(good, pa.int64())).as_py() or 0
+        labels[label] = good
         done = pc.or_(done, good)
-    issues.check(pc.invert(done), a, column, "not a date (YYYY-MM-DD, 'D Month YYYY' or 'D-Mon-YY')")
-    return result
+    return result, done, labels
 
 
 # --- ACLED ----------------------------------------------------------------------------------------------
@@ -269,7 +280,7 @@ def _actor_type(a: pa.Array, counts: Counter[str]) -> pa.Array:
         idx = pc.index_in(a, value_set=keys)
         text = pc.take(pa.array(list(labels.values()), pa.string()), idx)
         a = pc.if_else(numeric, text, a)
-    return _null_if_empty(pc.if_else(pc.equal(a, "0"), "", a))
+    return pc.if_else(pc.equal(a, "0"), pa.scalar(None, pa.string()), a)
 
 
 def acled_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Counter[str]) -> pa.Table:
@@ -293,7 +304,7 @@ def acled_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Cou
             known = pa.array(
                 [*(str(i) for i in range(9)), "", *_acled_tables()["labels"].values()], pa.string()
             )
-            bad = pc.invert(pc.is_in(_s(t, column), value_set=known))
+            bad = pc.and_(pc.is_valid(_s(t, column)), pc.invert(pc.is_in(_s(t, column), value_set=known)))
             issues.check(bad, _s(t, column), column, "not an ACLED actor type")
     iso3 = _iso3(t, layout)
     cols: dict[str, pa.Array] = {
@@ -520,7 +531,7 @@ def _first_bad_utf8(path: Path) -> int | None:
 
 
 def iter_read(
-    path: str | Path, fmt: str | None = None, batch_bytes: int = 1 << 24, report: ReadReport | None = None
+    path: str | Path, fmt: str | None = None, batch_bytes: int = 1 << 22, report: ReadReport | None = None
 ) -> Iterator[pa.Table]:
     """Stream ``path`` as canonical tables, one per block. Raises DataError listing bad values."""
     import pyarrow.csv as pacsv
@@ -546,40 +557,65 @@ def iter_read(
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
             ),
         )
     except pa.ArrowInvalid as exc:
         raise DataError([Problem("csv", f"cannot parse CSV: {exc}", str(p), row=1)]) from None
     normalise = _normaliser(layout)
+
+    def work(batch: pa.RecordBatch, start: int) -> tuple[pa.Table, _Issues, Counter[str]]:
+        issues, counts = _Issues(str(p), start), Counter[str]()
+        return normalise(pa.Table.from_batches([batch]), layout, issues, counts), issues, counts
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        while True:
+            try:
+                yield reader.read_next_batch()
+            except StopIteration:
+                return
+            except pa.ArrowInvalid as exc:
+                from kzevents.validate import locate_csv_error
+
+                raise DataError([locate_csv_error(p, encoding, len(header), str(exc))]) from None
+
     offset = 0
     pending: pa.Table | None = None
-    while True:
-        try:
-            batch = reader.read_next_batch()
-        except StopIteration:
-            break
-        except pa.ArrowInvalid as exc:
-            raise DataError(
-                [Problem("csv", f"cannot parse CSV after data row {offset}: {exc}", str(p), row=offset + 1)]
-            ) from None
-        issues = _Issues(str(p), offset)
-        t = normalise(pa.Table.from_batches([batch]), layout, issues, report.normalised)
-        if issues.problems:
-            raise DataError(issues.problems, f"{p}: values that cannot be read")
-        offset += batch.num_rows
-        report.rows_in += batch.num_rows
-        if layout.name == "acled-monadic":
-            if pending is not None:
-                t = pa.concat_tables([pending, t])
-            last = t.column("event_id")[-1]
-            tail = pc.equal(t.column("event_id"), last)
-            pending = t.filter(tail)
-            t = collapse_monadic(t.filter(pc.invert(tail)))
-        if t.num_rows:
-            report.rows_out += t.num_rows
-            yield t
+    # batches are normalised on a small thread pool while the next ones are read (Arrow releases the GIL);
+    # results come back in file order and at most a few batches are in flight
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures: deque[Future[tuple[pa.Table, _Issues, Counter[str]]]] = deque()
+
+        def finish() -> pa.Table:
+            nonlocal pending
+            t, issues, counts = futures.popleft().result()
+            if issues.problems:
+                raise DataError(issues.problems, f"{p}: values that cannot be read")
+            report.normalised.update(counts)
+            if layout.name == "acled-monadic":
+                if pending is not None:
+                    t = pa.concat_tables([pending, t])
+                last = t.column("event_id")[-1]
+                tail = pc.equal(t.column("event_id"), last)
+                pending = t.filter(tail)
+                t = collapse_monadic(t.filter(pc.invert(tail)))
+            return t
+
+        for batch in batches():
+            futures.append(pool.submit(work, batch, offset))
+            offset += batch.num_rows
+            report.rows_in += batch.num_rows
+            while len(futures) > 2:
+                t = finish()
+                if t.num_rows:
+                    report.rows_out += t.num_rows
+                    yield t
+        while futures:
+            t = finish()
+            if t.num_rows:
+                report.rows_out += t.num_rows
+                yield t
     if pending is not None and pending.num_rows:
         t = collapse_monadic(pending)
         report.rows_out += t.num_rows
@@ -613,9 +649,15 @@ def convert(src: str | Path, dest: str | Path, format: str | None = None) -> Rea
         header, _, _ = sniff(Path(src))
         layout = detect_layout(header, str(src), format)
         schema = canonical.schema({"source_file": Path(src).name, "layout": layout.name})
-        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer, ThreadPoolExecutor(1) as io_pool:
+            # the writer runs on its own thread while the next batches are read and normalised
+            writes: deque[Future[None]] = deque()
             for t in iter_read(src, format, report=report):
-                writer.write_table(t.replace_schema_metadata(schema.metadata))
+                writes.append(io_pool.submit(writer.write_table, t.replace_schema_metadata(schema.metadata)))
+                while len(writes) > 2:
+                    writes.popleft().result()
+            while writes:
+                writes.popleft().result()
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
