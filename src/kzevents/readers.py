@@ -226,7 +226,8 @@ def parse_dates(a: pa.Array, column: str, issues: _Issues, counts: Counter[str])
 
 def _parse_date_values(a: pa.Array) -> tuple[pa.Array, pa.Array, dict[str, pa.Array]]:
     a = pc.utf8_trim_whitespace(a)
-    iso_shape = pc.fill_null(pc.match_substring_regex(a, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}( 00:00:00(\.0+)?)?$"), False)
+    iso_re = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}( 00:00:00(\.0+)?)?$"
+    iso_shape = pc.fill_null(pc.match_substring_regex(a, iso_re), False)
     iso = pc.utf8_slice_codeunits(a, 0, 10)
     iso_ok = pc.and_(iso_shape, valid_ymd(iso, iso_shape))
     result = pc.cast(
