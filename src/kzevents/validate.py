@@ -205,7 +205,8 @@ def check_column(col: pa.Array, rule: ColumnRule) -> list[tuple[pa.Array, str, s
 
     Low-cardinality columns are checked once per distinct value and the verdicts spread back by index.
     """
-    if pa.types.is_dictionary(col.type) or (len(col) > 10_000 and low_cardinality(col)):
+    costly = rule.pattern is not None or rule.admits_int or rule.admits_number or rule.date_format
+    if pa.types.is_dictionary(col.type) or (costly and len(col) > 10_000 and low_cardinality(col)):
         enc = col if pa.types.is_dictionary(col.type) else pc.dictionary_encode(col)
         masks = check_values(enc.dictionary.cast(pa.string()), rule)
         return [(pc.take(m, enc.indices), code, msg) for m, code, msg in masks]
