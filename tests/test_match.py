@@ -130,7 +130,7 @@ def test_one_incident_split_into_several_events_gets_one_to_many_links() -> None
 def test_merge_collapses_duplicates_with_provenance() -> None:
     a = table([ev("A", 43.0, 76.0), ev("B", 50.0, 57.0)], dataset="kzevents")
     b = table([ev("X", 43.0, 76.0), ev("Y", 47.0, 51.0)], dataset="acled")
-    merged, links, summary = merge([a, b])
+    merged, _links, summary = merge([a, b])
     assert merged.column("event_id").to_pylist() == ["A", "B", "Y"]
     assert merged.column("provenance").to_pylist() == [["kzevents:A", "acled:X"], ["kzevents:B"], ["acled:Y"]]
     assert summary["datasets"][1] == {"dataset": "acled", "rows": 2, "matched": 1, "unmatched": 1}
