@@ -556,7 +556,7 @@ def validate_file(path: str | Path, fmt: str | None = None) -> Report:
         try:
             for batch in iter_csv_batches(p, names, encoding):
                 pending.append(pool.submit(check, batch, offset))
-                if check_ids:
+                if check_ids and id_column is not None:
                     ids.append(batch.column(names.index(id_column)))
                 offset += batch.num_rows
                 while len(pending) > 3:
