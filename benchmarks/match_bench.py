@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from kzevents import canonical
-from kzevents.match import MatchParams, assign, candidate_pairs, match, prepare, score_pairs
+from kzevents.matching import MatchParams, assign, candidate_pairs, match, prepare, score_pairs
 
 SUBS = [
     "Armed clash",

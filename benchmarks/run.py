@@ -30,7 +30,7 @@ TASKS = {
     "pandas_convert": "import pandas as pd; pd.read_csv({src!r}).to_parquet({dst!r})",
     "kzevents_convert": "from kzevents.readers import convert; convert({src!r}, {dst!r})",
     "kzevents_validate": (
-        "from kzevents.validate import validate_file; r = validate_file({src!r}); "
+        "from kzevents.validation import validate_file; r = validate_file({src!r}); "
         "assert r.valid, str(r)[:2000]"
     ),
 }
@@ -51,7 +51,7 @@ def jsonschema_rows_per_second(src: Path, rows: int = 3000) -> float:
     import csv
     import itertools
 
-    from kzevents.validate import reference_problems
+    from kzevents.validation import reference_problems
 
     with open(src, newline="", encoding="utf-8") as fh:
         sample = list(itertools.islice(csv.DictReader(fh), rows))

@@ -9,9 +9,9 @@ import pytest
 
 from kzevents.derive import interaction_code, split_evenly
 from kzevents.errors import UsageError
-from kzevents.export import render, to_acled
+from kzevents.exports import render, to_acled
 from kzevents.load import load_dataset
-from kzevents.validate import reference_problems, validate_table
+from kzevents.validation import reference_problems, validate_table
 
 # acled.md §1.1, the current header
 ACLED_HEADER = (
@@ -122,7 +122,7 @@ def test_validator_catches_corruption_and_agrees_with_jsonschema(
 ) -> None:
     import pyarrow as pa
 
-    from kzevents.validate import Report
+    from kzevents.validation import Report
 
     text, _, _ = render(load_dataset(mini), "acled")
     rows = rows_of(text)

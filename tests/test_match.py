@@ -12,7 +12,7 @@ import pytest
 
 import kzevents
 from kzevents import canonical
-from kzevents.match import MatchParams, match, merge, update_acled
+from kzevents.matching import MatchParams, match, merge, update_acled
 
 from .conftest import FIXTURES
 

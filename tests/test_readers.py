@@ -15,7 +15,7 @@ from kzevents.canonical import schema
 from kzevents.cli import main
 from kzevents.errors import DataError
 from kzevents.readers import detect_layout, read
-from kzevents.validate import reference_problems, validate_file
+from kzevents.validation import reference_problems, validate_file
 
 from .conftest import EXTERNAL, FIXTURES, need
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kzevents.export import to_acled
+from kzevents.exports import to_acled
 from kzevents.model import (
     Actor,
     ActorKind,

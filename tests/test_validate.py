@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kzevents.cli import main
-from kzevents.export import to_acled
+from kzevents.exports import to_acled
 from kzevents.load import load_dataset
-from kzevents.validate import ColumnRule, cell_to_json, check_column, valid_ymd
+from kzevents.validation import ColumnRule, cell_to_json, check_column, valid_ymd
 
 
 def _python_valid(s: str) -> bool:

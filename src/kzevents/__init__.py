@@ -31,11 +31,11 @@ from kzevents.summary import info
 _LAZY = {
     "read": ("kzevents.readers", "read"),
     "convert": ("kzevents.readers", "convert"),
-    "validate": ("kzevents.validate", "validate_file"),
-    "export": ("kzevents.export", "export"),
-    "match": ("kzevents.match", "match"),
-    "merge": ("kzevents.match", "merge"),
-    "MatchParams": ("kzevents.match", "MatchParams"),
+    "validate": ("kzevents.validation", "validate_file"),
+    "export": ("kzevents.exports", "export"),
+    "match": ("kzevents.matching", "match"),
+    "merge": ("kzevents.matching", "merge"),
+    "MatchParams": ("kzevents.matching", "MatchParams"),
 }
 
 

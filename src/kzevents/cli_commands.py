@@ -11,7 +11,7 @@ FORMATS = ("acled", "gtd", "ged", "parquet", "datapackage")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kzevents.export import export
+    from kzevents.exports import export
 
     results = export(out=args.out, formats=args.format or None)
     if args.json:
@@ -39,7 +39,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from kzevents.validate import validate_file
+    from kzevents.validation import validate_file
 
     reports = [validate_file(path, args.format) for path in args.files]
     if args.json:
@@ -87,8 +87,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
     import pyarrow.parquet as pq
 
-    from kzevents.export import atomic_write_bytes
-    from kzevents.match import MatchParams, merge
+    from kzevents.exports import atomic_write_bytes
+    from kzevents.matching import MatchParams, merge
 
     params = MatchParams(km=args.km, days=args.days, threshold=args.threshold)
     tables = [_load_any(p) for p in args.inputs]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kzevents import crosswalk
-from kzevents.validate import ColumnRule, compile_schema
+from kzevents.validation import ColumnRule, compile_schema
 
 PRIMARY_KEYS = {"acled": "event_id_cnty", "gtd": "eventid", "ged": "id"}
 
@@ -73,7 +73,7 @@ def resource(fmt: str) -> dict[str, Any]:
 
 def datapackage(formats: list[str] | None = None) -> dict[str, Any]:
     """The package descriptor for the CSV exports of ``formats`` (default: all CSV formats)."""
-    from kzevents.export import CSV_FORMATS
+    from kzevents.exports import CSV_FORMATS
     from kzevents.load import DATASET_VERSION
 
     formats = list(formats or CSV_FORMATS)

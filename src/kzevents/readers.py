@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from kzevents import canonical
 from kzevents.errors import DataError, Problem, UsageError
-from kzevents.validate import valid_ymd
+from kzevents.validation import valid_ymd
 
 ACLED_CURRENT = (
     "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,"
@@ -231,8 +231,12 @@ def _parse_date_values(a: pa.Array) -> tuple[pa.Array, pa.Array, dict[str, pa.Ar
     iso = pc.utf8_slice_codeunits(a, 0, 10)
     iso_ok = pc.and_(iso_shape, valid_ymd(iso, iso_shape))
     result = pc.cast(
-        pc.strptime(pc.if_else(iso_ok, iso, pa.scalar(None, pa.string())), format="%Y-%m-%d", unit="s",
-                    error_is_null=True),
+        pc.strptime(
+            pc.if_else(iso_ok, iso, pa.scalar(None, pa.string())),
+            format="%Y-%m-%d",
+            unit="s",
+            error_is_null=True,
+        ),
         pa.date32(),
     )
     done = iso_ok
@@ -245,8 +249,9 @@ def _parse_date_values(a: pa.Array) -> tuple[pa.Array, pa.Array, dict[str, pa.Ar
         shaped = pc.fill_null(pc.and_(pc.invert(done), pc.match_substring_regex(a, regex)), False)
         if not pc.any(shaped).as_py():
             continue
-        parsed = pc.strptime(pc.if_else(shaped, a, pa.scalar(None, pa.string())), format=fmt, unit="s",
-                             error_is_null=True)
+        parsed = pc.strptime(
+            pc.if_else(shaped, a, pa.scalar(None, pa.string())), format=fmt, unit="s", error_is_null=True
+        )
         # strptime rolls 31 February over into March: the day must survive the round trip
         day = pc.cast(pc.extract_regex(a, r"^(?P<d>[0-9]{1,2})").field("d"), pa.int64())
         good = pc.fill_null(pc.and_(shaped, pc.equal(pc.day(parsed), day)), False)
@@ -577,7 +582,7 @@ def iter_read(
             except StopIteration:
                 return
             except pa.ArrowInvalid as exc:
-                from kzevents.validate import locate_csv_error
+                from kzevents.validation import locate_csv_error
 
                 raise DataError([locate_csv_error(p, encoding, len(header), str(exc))]) from None
 

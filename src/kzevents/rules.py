@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from kzevents import crosswalk
 from kzevents.derive import interaction_code
-from kzevents.validate import cross_rule
+from kzevents.validation import cross_rule
 
 Failure = tuple[pa.Array, str, str, str]
 

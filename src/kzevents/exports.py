@@ -74,7 +74,7 @@ def render(
     """The CSV text of ``data`` in format ``fmt`` (validated), its rows, and what was left out and why."""
     import pyarrow as pa
 
-    from kzevents.validate import Report, validate_table
+    from kzevents.validation import Report, validate_table
 
     cw = crosswalk.get(fmt)
     unknown = set(options) - set(cw.options)

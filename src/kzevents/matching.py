@@ -50,6 +50,7 @@ class MatchParams:
     w_fatalities: float = 0.1
     w_actors: float = 0.05
     admin_distance_score: float = 0.4  # distance score when one side has no coordinates (admin-1 match)
+    require_type: bool = True  # link only events whose type families are the same or compatible
 
     def __attrs_post_init__(self) -> None:
         if self.km <= 0 or self.days < 0:
@@ -137,8 +138,9 @@ def prepare(t: pa.Table) -> Side:
         dataset=np.asarray(col("dataset").cast(pa.string()).to_numpy(zero_copy_only=False), dtype=object),
         xyz=xyz,
         has_xy=has,
-        lo=start - slack,
-        hi=end + slack,
+        # a point date of week or month precision stands for a span around it; a stated span is used as is
+        lo=np.where(start == end, start - slack, start),
+        hi=np.where(start == end, end + slack, end),
         family=type_family(t),
         fatalities=pc.fill_null(best.cast(pa.float64()), math.nan).to_numpy(zero_copy_only=False),
         actor1=np.asarray(
