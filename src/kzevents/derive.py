@@ -46,15 +46,28 @@ def acled_events(row: Row, cw: Crosswalk) -> Iterable[Row]:
     days = (end - start).days + 1 if row["date_precision"] == "day" else 1
     total = row["fatalities_low"] or 0
     shares = split_evenly(total, days)
+    # a span known only roughly is one event dated to its middle (ACLED time_precision 2 and 3, acled.md §6)
+    first = start if days > 1 or start == end else start + (end - start) // 2
     for i in range(days):
         yield {
             **row,
             "_part": i + 1,
             "_parts": days,
-            "_date": start + dt.timedelta(days=i),
+            "_date": first + dt.timedelta(days=i),
             "_fatalities": shares[i],
             "_shares": shares,
         }
+
+
+@derive("acled_category")
+def acled_category(row: Row, cw: Crosswalk) -> str:
+    """The key into the ACLED type table: our type, except that a premature explosion that killed others
+    than its makers (civilians or people of unknown status) is coded as an explosion (acled.md §11)."""
+    etype = str(row["event_type"])
+    others = (row.get("deaths_civilians") or 0) + (row.get("deaths_unknown") or 0)
+    if etype == "premature_explosion" and others > 0:
+        return "premature_explosion_harming_others"
+    return etype
 
 
 @derive("acled_event_id")
@@ -106,7 +119,7 @@ def acled_interaction(row: Row, cw: Crosswalk) -> Any:
 @derive("acled_civilian_targeting")
 def acled_civilian_targeting(row: Row, cw: Crosswalk) -> str | None:
     """Civilians as the main or only target (acled.md §7): never inside Battles."""
-    etype = cw.lookup("acled_type", row["event_type"], "event_type")
+    etype = cw.lookup("acled_type", acled_category(row, cw), "event_type")
     if row.get("actor2_type") == "Civilians" and etype in (
         "Violence against civilians",
         "Explosions/Remote violence",
@@ -142,7 +155,7 @@ def acled_notes(row: Row, cw: Crosswalk) -> str:
     if first in _LOWER_FIRST:
         summary = summary[0].lower() + summary[1:]
     text = f"{opening} {summary}"
-    label = cw.lookup("acled_type", row["event_type"]).get("notes_label")
+    label = cw.lookup("acled_type", acled_category(row, cw)).get("notes_label")
     if label:
         text = f"{label}: {text}"
     claimed = _claimed_killed(row)

@@ -271,7 +271,11 @@ def _acled_tables() -> dict[str, Any]:
     cw = crosswalk.get("acled")
     labels = {int(v): k for k, v in cw.maps["inter_code"].items()}
     inverse: dict[str, list[str]] = {}
+    from kzevents.model import EventType
+
     for ours, native in cw.maps["acled_type"].items():
+        if ours not in set(EventType):
+            continue  # variants such as premature_explosion_harming_others are export-only
         inverse.setdefault(f"{native['event_type']}|{native['sub_event_type']}", []).append(ours)
     return {"labels": labels, "inverse": {k: v[0] for k, v in inverse.items() if len(v) == 1}}
 
