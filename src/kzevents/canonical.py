@@ -68,6 +68,7 @@ FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("country", _dict, True, "Country name as the dataset writes it"),
     ("admin1_code", _dict, True, "ISO 3166-2 code (numeric form for Kazakhstan)"),
     ("admin1", _dict, True, "First-level unit, kzevents' English name"),
+    ("admin1_code_2011", _dict, True, "ISO 3166-2 code of the unit at the time (pre-2022 alphabetic code)"),
     ("admin2", pa.string(), True, "Second-level unit (district)"),
     ("place_id", pa.string(), True, "Gazetteer id (kzevents)"),
     ("location", pa.string(), True, "Place name"),
@@ -77,10 +78,13 @@ FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("actor1", pa.string(), True, "Initiating side, ACLED-style name"),
     ("actor1_id", pa.string(), True, "kzevents actor id"),
     ("actor1_type", _dict, True, "ACLED actor type of actor1"),
+    ("actor1_kind", _dict, True, "state | non_state | civilian (kzevents)"),
+    ("actor1_gtd_name", pa.string(), True, "GTD's spelling of actor1 (gname), where it has one"),
     ("assoc_actor_1", pa.list_(pa.string()), True, "Actors associated with actor1"),
     ("actor2", pa.string(), True, "Other side"),
     ("actor2_id", pa.string(), True, "kzevents actor id"),
     ("actor2_type", _dict, True, "ACLED actor type of actor2"),
+    ("actor2_unit", pa.string(), True, "Unit of actor2 (e.g. the KNB's Arystan special forces)"),
     ("assoc_actor_2", pa.list_(pa.string()), True, "Actors associated with actor2"),
     ("fatalities_low", pa.int32(), True, "Lowest figure any source gives"),
     ("fatalities_best", pa.int32(), True, "Best estimate"),
@@ -101,6 +105,7 @@ FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("sources", pa.list_(pa.string()), True, "Source ids (kzevents)"),
     ("source_names", pa.list_(pa.string()), True, "Source names (publishers), as ACLED's source column"),
     ("source_scale", _dict, True, "ACLED-style source scale, tokens joined by '-'"),
+    ("source_citations", pa.list_(pa.string()), True, "Citations: '\"Title,\" Publisher, date.'"),
     ("claims", pa.list_(CLAIM_TYPE), True, "Each source's claim with the sentence it rests on"),
     ("conflicts", pa.list_(pa.string()), True, "Claim fields on which sources disagree"),
     ("rule", pa.string(), True, "How the row's values were chosen from the claims"),
@@ -119,6 +124,11 @@ def source_scale(scales: Iterable[str]) -> str | None:
     found = set(scales)
     ordered = [s for s in SCALE_ORDER if s in found]
     return "-".join(ordered) or None
+
+
+def citation(s: Any) -> str:
+    """A source as '"Title," Publisher, date.' (GTD's scite style)."""
+    return f'"{s.title}," {s.publisher}' + (f", {s.published}." if s.published else ".")
 
 
 def metadata(extra: dict[str, Any] | None = None) -> dict[bytes, bytes]:
@@ -188,6 +198,7 @@ def dataset_to_table(ds: Dataset) -> pa.Table:
             "country": "Kazakhstan",
             "admin1_code": place.admin1,
             "admin1": place.admin1_name,
+            "admin1_code_2011": place.admin1_2011,
             "admin2": place.admin2,
             "place_id": place.id,
             "location": place.name,
@@ -197,10 +208,13 @@ def dataset_to_table(ds: Dataset) -> pa.Table:
             "actor1": a1,
             "actor1_id": a1_id,
             "actor1_type": a1_t,
+            "actor1_kind": ds.actors[a1_id].kind.value if a1_id else None,
+            "actor1_gtd_name": ds.actors[a1_id].gtd_name if a1_id else None,
             "assoc_actor_1": assoc(Role.ASSOC1),
             "actor2": a2,
             "actor2_id": a2_id,
             "actor2_type": a2_t,
+            "actor2_unit": ds.actors[a2_id].unit if a2_id else None,
             "assoc_actor_2": assoc(Role.ASSOC2),
             "fatalities_low": f.low,
             "fatalities_best": f.best,
@@ -216,6 +230,7 @@ def dataset_to_table(ds: Dataset) -> pa.Table:
             "sources": list(inc.sources),
             "source_names": list(dict.fromkeys(ds.sources[s].publisher for s in inc.sources)),
             "source_scale": source_scale(ds.sources[s].scale for s in inc.sources),
+            "source_citations": [citation(ds.sources[s]) for s in inc.sources],
             "claims": [
                 {
                     "source": c.source,

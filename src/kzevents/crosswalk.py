@@ -18,10 +18,14 @@ Row = dict[str, Any]
 DeriveFn = Callable[[Row, "Crosswalk"], Any]
 ExpandFn = Callable[[Row, "Crosswalk"], Iterable[Row]]
 IncludeFn = Callable[[Row, "Crosswalk"], "str | None"]  # None = included, else the reason for leaving out
+PrepareFn = Callable[
+    [list[Row], "Crosswalk"], list[Row]
+]  # a whole-table step (values that depend on other rows)
 
 DERIVE: dict[str, DeriveFn] = {}
 EXPAND: dict[str, ExpandFn] = {}
 INCLUDE: dict[str, IncludeFn] = {}
+PREPARE: dict[str, PrepareFn] = {}
 
 
 def derive(name: str) -> Callable[[DeriveFn], DeriveFn]:
@@ -35,6 +39,14 @@ def derive(name: str) -> Callable[[DeriveFn], DeriveFn]:
 def expand(name: str) -> Callable[[ExpandFn], ExpandFn]:
     def register(fn: ExpandFn) -> ExpandFn:
         EXPAND[name] = fn
+        return fn
+
+    return register
+
+
+def prepare(name: str) -> Callable[[PrepareFn], PrepareFn]:
+    def register(fn: PrepareFn) -> PrepareFn:
+        PREPARE[name] = fn
         return fn
 
     return register
@@ -96,6 +108,7 @@ class Crosswalk:
     encoding: str = "utf-8"
     expand: str | None = None
     include: str | None = None
+    prepare: str | None = None
     options: dict[str, Any] = attrs.field(factory=dict)
 
     @property
@@ -116,6 +129,8 @@ class Crosswalk:
     def rows(self, canonical_rows: Iterable[Row]) -> Iterator[tuple[Row, str | None]]:
         """Expanded canonical rows with the reason each is left out (None when included)."""
         _ensure_functions()
+        if self.prepare:
+            canonical_rows = PREPARE[self.prepare](list(canonical_rows), self)
         for row in canonical_rows:
             parts = EXPAND[self.expand](row, self) if self.expand else [row]
             for part in parts:
@@ -159,11 +174,19 @@ def get(name: str) -> Crosswalk:
         encoding=fmt.get("encoding", "utf-8"),
         expand=fmt.get("expand"),
         include=fmt.get("include"),
+        prepare=fmt.get("prepare"),
         columns=cols,
         maps=doc.get("maps", {}),
         options=doc.get("options", {}),
     )
     _ensure_functions()
+    for kind, fn_name, registry in (
+        ("expand", cw.expand, EXPAND),
+        ("include", cw.include, INCLUDE),
+        ("prepare", cw.prepare, PREPARE),
+    ):
+        if fn_name is not None and fn_name not in registry:
+            raise KzeventsError(f"crosswalk {name}: unknown {kind} function {fn_name!r}")
     for c in cols:
         if c.derive is not None and c.derive not in DERIVE:
             raise KzeventsError(f"crosswalk {name}: column {c.name} refers to unknown function {c.derive!r}")

@@ -520,7 +520,7 @@ def validate_file(path: str | Path, fmt: str | None = None) -> Report:
     p = Path(path)
     if not p.is_file():
         raise UsageError(f"{p}: no such file")
-    header, encoding, _ = sniff(p, crosswalk.get(fmt).encoding if fmt in ("gtd",) else None)
+    header, encoding, _ = sniff(p)  # UTF-8, or Latin-1 for GTD files (detected, whatever --format says)
     layout = detect_layout(header, str(p), fmt)
     cw = crosswalk.get(layout.format)
     compiled = compile_schema(cw.schema)
