@@ -185,3 +185,28 @@ def test_labelled_acled_rows_link_to_the_right_incidents() -> None:
     recall = len(recalled) / len(expected_rows)
     assert precision >= 0.95, sorted(found - truth)
     assert recall >= 0.95, sorted(expected_rows - recalled)
+
+
+def test_labelled_gtd_rows_link_to_the_right_incidents() -> None:
+    """GTD-layout rows (Latin-1, one without coordinates) against the curated incidents: the two Atyrau
+    blasts pair one-to-one by type and fatalities, the Taraz row matches on its province."""
+    ds = kzevents.load()
+    theirs, report = kzevents.read(FIXTURES / "gtd" / "gtd_labelled_latin1.csv")
+    assert report.layout == "gtd" and report.normalised["decoded as latin-1"] == 1
+    truth_rows = list(csv.DictReader(open(FIXTURES / "gtd" / "gtd_truth.csv", encoding="utf-8")))
+    truth = set()
+    for r in truth_rows:
+        if r["kzevents_date"]:
+            (inc,) = [
+                i
+                for i in ds
+                if i.date.start.isoformat() == r["kzevents_date"]
+                and i.place == r["kzevents_place"]
+                and i.event_type.value == r["kzevents_type"]
+            ]
+            truth.add((inc.id, r["gtd_id"]))
+    links = match(ds.to_arrow(), theirs)
+    found = {(a, b) for (a, b), d in decisions(links).items() if d in ("match", "match-many")}
+    assert found == truth
+    via = dict(zip(links.column("right_id").to_pylist(), links.column("via").to_pylist(), strict=True))
+    assert via["201111120001"] == "admin1"

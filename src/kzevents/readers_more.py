@@ -1,11 +1,193 @@
-"""Normalisers for GTD and UCDP GED files (filled in by the readers for those formats)."""
+"""Normalisers for GTD and UCDP GED files: a batch of string columns → the canonical table.
+
+Facts: ../shared/reference/gtd.md (date parts with 0 for unknown, ``approxdate``, ``specificity``,
+``-9``/``-99``), ged.md (``date_prec``, ``where_prec``, dates with or without a time part).
+"""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-NORMALISERS: dict[str, Callable[[pa.Table, Any, Any, Counter[str]], pa.Table]] = {}
+from kzevents.readers import (
+    Layout,
+    _assemble,
+    _Issues,
+    _kz_admin1,
+    _s,
+    _split,
+    parse_dates,
+    to_float,
+    to_int,
+)
+
+Normaliser = Callable[[pa.Table, Any, Any, Counter[str]], pa.Table]
+
+
+def _null(n: int) -> pa.Array:
+    return pa.nulls(n, pa.string())
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    import pycountry
+
+    out = {c.name: c.alpha_3 for c in pycountry.countries}
+    out.update({getattr(c, "common_name", c.name): c.alpha_3 for c in pycountry.countries})
+    return out
+
+
+def _iso3_from_names(names: pa.Array) -> pa.Array:
+    table = _country_names()
+    keys = pa.array(list(table), pa.string())
+    return pc.take(pa.array(list(table.values()), pa.string()), pc.index_in(names, value_set=keys))
+
+
+def _gtd_kz_admin1(provstate: pa.Array, iso3: pa.Array) -> pa.Array:
+    from kzevents.admin import units
+
+    table = {n: code for code, u in units().items() for n in u["gtd"]}
+    codes = pc.take(
+        pa.array(list(table.values()), pa.string()),
+        pc.index_in(provstate, value_set=pa.array(list(table), pa.string())),
+    )
+    return pc.if_else(pc.fill_null(pc.equal(iso3, "KAZ"), False), codes, pa.scalar(None, pa.string()))
+
+
+def gtd_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Counter[str]) -> pa.Table:
+    n = t.num_rows
+    year = to_int(_s(t, "iyear"), "iyear", issues)
+    month = to_int(_s(t, "imonth"), "imonth", issues)
+    day = to_int(_s(t, "iday"), "iday", issues)
+    unknown_month = pc.fill_null(pc.equal(month, 0), False)
+    unknown_day = pc.fill_null(pc.equal(day, 0), False)
+    for label, mask in (
+        ("GTD dates with unknown month (month 0)", unknown_month),
+        ("GTD dates with unknown day (day 0)", unknown_day),
+    ):
+        if k := pc.sum(pc.cast(mask, pa.int64())).as_py():
+            counts[label] += k
+    m = pc.if_else(unknown_month, 1, month)
+    d = pc.if_else(pc.or_(unknown_day, unknown_month), 1, day)
+    iso = pc.binary_join_element_wise(
+        pc.cast(year, pa.string()),
+        pc.utf8_lpad(pc.cast(m, pa.string()), 2, "0"),
+        pc.utf8_lpad(pc.cast(d, pa.string()), 2, "0"),
+        "-",
+    )
+    start = parse_dates(pc.fill_null(iso, ""), "iyear/imonth/iday", issues, Counter())
+    precision = pc.if_else(unknown_month, "approximate", pc.if_else(unknown_day, "month", "day"))
+    extended = pc.fill_null(pc.equal(_s(t, "extended"), "1"), False)
+    resolution = _s(t, "resolution")
+    if "resolution" in t.column_names and pc.any(pc.and_(extended, pc.is_valid(resolution))).as_py():
+        end = parse_dates(
+            pc.fill_null(resolution, ""), "resolution", _Issues(issues.file, issues.offset), Counter()
+        )
+        end = pc.if_else(pc.and_(extended, pc.is_valid(end)), end, start)
+    else:
+        end = start
+    nkill = to_int(_s(t, "nkill"), "nkill", issues, missing=("", "-9", "-99"))
+    nwound = to_int(_s(t, "nwound"), "nwound", issues, missing=("", "-9", "-99"))
+    country = _s(t, "country_txt")
+    iso3 = _iso3_from_names(country)
+    spec = _s(t, "specificity")
+    geo = pc.if_else(pc.equal(spec, "1"), "town", pc.if_else(pc.equal(spec, "2"), "near_town", "region"))
+    attack = _s(t, "attacktype1_txt")
+    suicide = pc.fill_null(pc.equal(_s(t, "suicide"), "1"), False)
+    ours = pc.if_else(
+        pc.equal(attack, "Bombing/Explosion"),
+        pc.if_else(suicide, "suicide_bombing", "bombing"),
+        pc.if_else(pc.equal(attack, "Armed Assault"), "armed_attack", pa.scalar(None, pa.string())),
+    )
+    sources = [pc.fill_null(_s(t, c), "") for c in ("scite1", "scite2", "scite3")]
+    joined = pc.binary_join_element_wise(*sources, "\x1f")
+    source_list = pc.split_pattern(pc.utf8_trim(joined, "\x1f"), "\x1f")
+    cols: dict[str, pa.Array] = {
+        "event_id": _s(t, "eventid"),
+        "dataset": pa.array(["gtd"] * n, pa.string()),
+        "event_date": start,
+        "event_date_end": end,
+        "date_precision": pc.fill_null(precision, "approximate"),
+        "event_type": ours,
+        "native_event_type": attack,
+        "native_sub_event_type": _s(t, "targtype1_txt"),
+        "summary": _s(t, "summary"),
+        "country_iso3": iso3,
+        "country": country,
+        "admin1_code": _gtd_kz_admin1(_s(t, "provstate"), iso3),
+        "admin1": _s(t, "provstate"),
+        "location": pc.coalesce(_s(t, "city"), _s(t, "location")),
+        "latitude": to_float(_s(t, "latitude"), "latitude", issues, -90, 90),
+        "longitude": to_float(_s(t, "longitude"), "longitude", issues, -180, 180),
+        "geo_precision": geo,
+        "actor1": _s(t, "gname"),
+        "actor1_gtd_name": _s(t, "gname"),
+        "actor2": _s(t, "corp1"),
+        "fatalities_low": nkill,
+        "fatalities_best": nkill,
+        "fatalities_high": nkill,
+        "injured": nwound,
+        "suicide": suicide,
+        "weapons": _split(_s(t, "weaptype1_txt"), "; "),
+        "source_names": source_list,
+    }
+    return _assemble(cols, n)
+
+
+def ged_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Counter[str]) -> pa.Table:
+    n = t.num_rows
+    start = parse_dates(_s(t, "date_start"), "date_start", issues, counts)
+    end = parse_dates(_s(t, "date_end"), "date_end", issues, Counter())
+    prec = pc.take(
+        pa.array(["day", "days", "week", "month", "approximate"]),
+        pc.index_in(_s(t, "date_prec"), value_set=pa.array(["1", "2", "3", "4", "5"])),
+    )
+    issues.check(pc.is_null(prec), _s(t, "date_prec"), "date_prec", "not a GED date precision (1-5)")
+    where = _s(t, "where_prec")
+    geo = pc.if_else(pc.equal(where, "1"), "town", pc.if_else(pc.equal(where, "2"), "near_town", "region"))
+    violence = pc.take(
+        pa.array(["state-based", "non-state", "one-sided"]),
+        pc.index_in(_s(t, "type_of_violence"), value_set=pa.array(["1", "2", "3"])),
+    )
+    issues.check(pc.is_null(violence), _s(t, "type_of_violence"), "type_of_violence", "not 1, 2 or 3")
+    country = _s(t, "country")
+    iso3 = _iso3_from_names(country)
+    best = to_int(_s(t, "best"), "best", issues)
+    cols: dict[str, pa.Array] = {
+        "event_id": _s(t, "id"),
+        "dataset": pa.array(["ged"] * n, pa.string()),
+        "event_date": start,
+        "event_date_end": pc.coalesce(end, start),
+        "date_precision": prec,
+        "native_event_type": violence,
+        "native_sub_event_type": _s(t, "dyad_name"),
+        "summary": _s(t, "where_description"),
+        "country_iso3": iso3,
+        "country": country,
+        "admin1_code": _kz_admin1(_null(n), iso3),
+        "admin1": _s(t, "adm_1"),
+        "admin2": _s(t, "adm_2"),
+        "location": _s(t, "where_coordinates"),
+        "latitude": to_float(_s(t, "latitude"), "latitude", issues, -90, 90),
+        "longitude": to_float(_s(t, "longitude"), "longitude", issues, -180, 180),
+        "geo_precision": geo,
+        "actor1": _s(t, "side_a"),
+        "actor2": _s(t, "side_b"),
+        "fatalities_low": to_int(_s(t, "low"), "low", issues),
+        "fatalities_best": best,
+        "fatalities_high": to_int(_s(t, "high"), "high", issues),
+        "deaths_security": to_int(_s(t, "deaths_a"), "deaths_a", issues),
+        "deaths_perpetrators": to_int(_s(t, "deaths_b"), "deaths_b", issues),
+        "deaths_civilians": to_int(_s(t, "deaths_civilians"), "deaths_civilians", issues),
+        "deaths_unknown": to_int(_s(t, "deaths_unknown"), "deaths_unknown", issues),
+        "source_names": _split(_s(t, "source_office"), ";"),
+    }
+    return _assemble(cols, n)
+
+
+NORMALISERS: dict[str, Normaliser] = {"gtd": gtd_to_canonical, "ged": ged_to_canonical}
