@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 import pyarrow as pa
@@ -171,3 +172,41 @@ def test_global_sample_misspelled_disorder_type_flagged_and_nothing_else() -> No
 def test_real_files_validate(name: str) -> None:
     report = validate_file(need(EXTERNAL / name))
     assert report.valid, str(report)
+
+
+def test_real_ged_sample_reads() -> None:
+    path = need(EXTERNAL / "ged/ged_23.1_sample.csv")
+    t, report = read(path)
+    rows = _csv_rows(path)
+    assert report.layout == "ged" and t.num_rows == len(rows) == 1000
+    first = t.to_pylist()[0]
+    assert first["event_id"] == rows[0]["id"]
+    assert first["event_date"].isoformat() == rows[0]["date_start"][:10]
+    assert (
+        first["native_event_type"]
+        == {"1": "state-based", "2": "non-state", "3": "one-sided"}[rows[0]["type_of_violence"]]
+    )
+    assert first["fatalities_best"] == int(rows[0]["best"])
+    assert t.column("country_iso3").null_count == 0  # GED's names ("Russia (Soviet Union)") resolved
+
+
+def test_gtd_with_unknown_day_and_month(tmp_path: Path) -> None:
+    src = (FIXTURES / "gtd" / "gtd_labelled_latin1.csv").read_bytes().decode("latin-1").splitlines()
+    header, first = src[0], src[1]
+    fields = next(csv.reader([first]))
+    cols = header.split(",")
+    fields[cols.index("iday")] = "0"
+    second = list(fields)
+    second[cols.index("imonth")] = "0"
+    second[cols.index("eventid")] = "201100000001"
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(cols)
+    w.writerows([fields, second])
+    path = tmp_path / "g.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    t, report = read(path)
+    rows = t.to_pylist()
+    assert rows[0]["event_date"] == dt.date(2011, 5, 1) and rows[0]["date_precision"] == "month"
+    assert rows[1]["event_date"] == dt.date(2011, 1, 1) and rows[1]["date_precision"] == "approximate"
+    assert report.normalised["GTD dates with unknown day (day 0)"] == 2

@@ -36,6 +36,14 @@ ACLED_2016 = (
     "event_id_no_cnty,event_type,fatalities,geo_precision,gwno,inter1,inter2,interaction,latitude,location,"
     "longitude,notes,source,time_precision,year"
 ).split(",")
+GED_COLUMNS = (
+    "id,relid,year,active_year,code_status,type_of_violence,conflict_dset_id,conflict_new_id,conflict_nam"
+    "e,dyad_dset_id,dyad_new_id,dyad_name,side_a_dset_id,side_a_new_id,side_a,side_b_dset_id,side_b_new_i"
+    "d,side_b,number_of_sources,source_article,source_office,source_date,source_headline,source_original,"
+    "where_prec,where_coordinates,where_description,adm_1,adm_2,latitude,longitude,geom_wkt,priogrid_gid,"
+    "country,country_id,region,event_clarity,date_prec,date_start,date_end,deaths_a,deaths_b,deaths_civil"
+    "ians,deaths_unknown,best,high,low,gwnoa,gwnob"
+).split(",")
 ACLED_MONADIC = [c for c in ACLED_CURRENT if c not in ("actor2", "assoc_actor_2", "inter2")]
 
 
@@ -57,10 +65,10 @@ def _layouts() -> list[Layout]:
         Layout("acled", "acled-2016", tuple(ACLED_2016), "ACLED, 2016 era (ally_actor_*, gwno)"),
         Layout("acled", "acled-monadic", tuple(ACLED_MONADIC), "ACLED, monadic (one actor per row)"),
     ]
-    for fmt in ("gtd", "ged"):
-        if fmt in crosswalk.available():
-            cw = crosswalk.get(fmt)
-            out.append(Layout(fmt, fmt, tuple(cw.header), cw.title, cw.encoding))
+    if "gtd" in crosswalk.available():
+        cw = crosswalk.get("gtd")
+        out.append(Layout("gtd", "gtd", tuple(cw.header), cw.title, cw.encoding))
+    out.append(Layout("ged", "ged", tuple(GED_COLUMNS), "UCDP GED (49 columns)"))
     return out
 
 

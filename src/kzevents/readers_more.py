@@ -42,8 +42,56 @@ def _country_names() -> dict[str, str]:
     return out
 
 
-def _iso3_from_names(names: pa.Array) -> pa.Array:
+@functools.cache
+def _resolve_country(name: str) -> str | None:
+    """ISO alpha-3 for a country name as GTD or GED write it ("Russia (Soviet Union)", "DR Congo (Zaire)")."""
+    import re
+
+    import pycountry
+
     table = _country_names()
+    if name in table:
+        return table[name]
+    plain = re.sub(r"\s*\(.*\)\s*$", "", name).strip()
+    aliases = {
+        "DR Congo": "COD",
+        "Russia": "RUS",
+        "Yemen": "YEM",
+        "Iran": "IRN",
+        "Syria": "SYR",
+        "Ivory Coast": "CIV",
+        "Laos": "LAO",
+        "Vietnam": "VNM",
+        "Bolivia": "BOL",
+        "Venezuela": "VEN",
+        "Tanzania": "TZA",
+        "Moldova": "MDA",
+        "Macedonia": "MKD",
+        "Macedonia, FYR": "MKD",
+        "Kosovo": "XKX",
+        "Cambodia": "KHM",
+        "Myanmar": "MMR",
+        "Burma": "MMR",
+        "Congo": "COG",
+        "Bosnia-Herzegovina": "BIH",
+        "South Korea": "KOR",
+        "North Korea": "PRK",
+        "Turkey": "TUR",
+        "West Bank and Gaza Strip": "PSE",
+    }
+    if plain in aliases:
+        return aliases[plain]
+    if plain in table:
+        return table[plain]
+    try:
+        return str(pycountry.countries.lookup(plain).alpha_3)
+    except LookupError:
+        return None
+
+
+def _iso3_from_names(names: pa.Array) -> pa.Array:
+    uniques = [u for u in pc.unique(names).to_pylist() if u]
+    table = {u: code for u in uniques if (code := _resolve_country(u)) is not None}
     keys = pa.array(list(table), pa.string())
     return pc.take(pa.array(list(table.values()), pa.string()), pc.index_in(names, value_set=keys))
 
