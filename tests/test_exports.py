@@ -23,8 +23,13 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_format_is_written(dist: Path) -> None:
     names = {p.name for p in dist.iterdir()}
-    assert {"kzevents_acled.csv", "kzevents_gtd.csv", "kzevents_ged.csv", "kzevents.parquet",
-            "datapackage.json"} <= names
+    assert {
+        "kzevents_acled.csv",
+        "kzevents_gtd.csv",
+        "kzevents_ged.csv",
+        "kzevents.parquet",
+        "datapackage.json",
+    } <= names
     assert "kzevents_gtd_excluded.csv" in names  # police raids are not GTD incidents
     assert not [n for n in names if n.endswith(".tmp")]
 
@@ -36,7 +41,7 @@ def test_each_csv_export_validates(dist: Path, fmt: str) -> None:
 
 
 def test_exports_are_byte_identical_across_runs(dist: Path, tmp_path: Path) -> None:
-    export(out=tmp_path, formats=list(CSV_FORMATS) + ["datapackage"])
+    export(out=tmp_path, formats=[*CSV_FORMATS, "datapackage"])
     for fmt in CSV_FORMATS:
         name = crosswalk.get(fmt).file
         assert (tmp_path / name).read_bytes() == (dist / name).read_bytes(), name
