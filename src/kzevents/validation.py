@@ -396,9 +396,9 @@ def _collect(
     row_offset: int,
     failing: pa.Array,
 ) -> pa.Array:
-    mask = pc.fill_null(mask, False)
-    n = pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
-    if not n:
+    if mask.null_count:
+        mask = pc.fill_null(mask, False)
+    if not pc.any(mask).as_py():
         return failing
     idx = pc.indices_nonzero(mask).to_pylist()
     room = MAX_LISTED - len(report.problems)
@@ -487,26 +487,32 @@ MAX_CELL = 1_000_000
 
 
 def safety_rules(t: pa.Table, numeric: set[str]) -> list[tuple[pa.Array, str, str, str]]:
+    """Cells that look like spreadsheet formulas (=, +, @, a tab or CR, or - not starting a number) in text
+    columns, and oversized cells. Written to cost one cheap pass per column when nothing is wrong."""
     out = []
+    starters = pa.array(["=", "+", "@", "\t", "\r", "-"], pa.string())
     for name in t.column_names:
         col = t.column(name).combine_chunks()
+        lengths = pc.binary_length(col)
+        if (pc.max(lengths).as_py() or 0) > MAX_CELL:
+            out.append(
+                (pc.greater(lengths, MAX_CELL), name, "cell-too-long", f"cell longer than {MAX_CELL} bytes")
+            )
+        if name in numeric:
+            continue
+        first = pc.utf8_slice_codeunits(col, 0, 1)
+        suspect = pc.is_in(first, value_set=starters)
+        if not pc.any(suspect).as_py():
+            continue
+        number = pc.match_substring_regex(col, r"^-[0-9.]")
         out.append(
             (
-                pc.greater(pc.binary_length(col), MAX_CELL),
+                pc.and_(suspect, pc.invert(number)),
                 name,
-                "cell-too-long",
-                f"cell longer than {MAX_CELL} bytes",
+                "formula-like",
+                "cell starts like a spreadsheet formula (=, +, @, -): a CSV injection risk",
             )
         )
-        if name not in numeric:
-            out.append(
-                (
-                    pc.match_substring_regex(col, FORMULA_RE),
-                    name,
-                    "formula-like",
-                    "cell starts like a spreadsheet formula (=, +, @, -): a CSV injection risk",
-                )
-            )
     return out
 
 
@@ -531,7 +537,11 @@ def validate_file(path: str | Path, fmt: str | None = None) -> Report:
         else set()
     )
     rules = tuple(r for r in compiled.columns if r.name in names and r.name not in skip)
-    numeric = {r.name for r in rules if r.admits_int or r.admits_number}
+    # values held to an enum, a number or a pattern cannot hide a formula or a huge cell: check free text only
+    constrained = {
+        r.name for r in rules if r.admits_int or r.admits_number or r.enum is not None or r.pattern
+    }
+    free_text = [n for n in names if n not in constrained]
     report = Report(file=str(p), format=layout.name)
     id_column = {"acled": "event_id_cnty", "gtd": "eventid", "ged": "id"}.get(layout.format)
     check_ids = id_column in names and layout.name != "acled-monadic"
@@ -543,7 +553,7 @@ def validate_file(path: str | Path, fmt: str | None = None) -> Report:
         if layout.format == "acled" and "event_date" in t.column_names:
             t = _iso_dates(t)
         validate_table(t, cw.schema, part, start, rules=rules)
-        for mask, column, code, message in safety_rules(t, numeric):
+        for mask, column, code, message in safety_rules(t.select(free_text), set()):
             col = t.column(column).combine_chunks()
             _collect(mask, col, column, code, message, part, start, pa.array([False] * t.num_rows))
         return part
