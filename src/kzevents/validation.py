@@ -482,37 +482,32 @@ def locate_csv_error(path: Path, encoding: str, n_columns: int, message: str) ->
 
 
 # generic rules for every text column of every format
-FORMULA_RE = r"^[=+@\t\r]|^-[^0-9.]"
 MAX_CELL = 1_000_000
 
 
+# a cell a spreadsheet would run as a formula: "=...", "+"/"-" not starting a number, "@FUNCTION(", or a
+# leading tab or carriage return. "@handle" (a Twitter account in GED's source_office) is plain text.
+FORMULA_RE = r"^=|^[+-][^0-9.]|^@[A-Za-z_.]+\(|^[\t\r]"
+
+
 def safety_rules(t: pa.Table, numeric: set[str]) -> list[tuple[pa.Array, str, str, str]]:
-    """Cells that look like spreadsheet formulas (=, +, @, a tab or CR, or - not starting a number) in text
-    columns, and oversized cells. Written to cost one cheap pass per column when nothing is wrong."""
+    """Cells that look like spreadsheet formulas in text columns, and oversized cells. Written to cost one
+    cheap pass per column when nothing is wrong."""
     out = []
     starters = pa.array(["=", "+", "@", "\t", "\r", "-"], pa.string())
     for name in t.column_names:
         col = t.column(name).combine_chunks()
         lengths = pc.binary_length(col)
         if (pc.max(lengths).as_py() or 0) > MAX_CELL:
-            out.append(
-                (pc.greater(lengths, MAX_CELL), name, "cell-too-long", f"cell longer than {MAX_CELL} bytes")
-            )
+            out.append((pc.greater(lengths, MAX_CELL), name, "cell-too-long", f"cell longer than {MAX_CELL} bytes"))
         if name in numeric:
             continue
-        first = pc.utf8_slice_codeunits(col, 0, 1)
-        suspect = pc.is_in(first, value_set=starters)
+        suspect = pc.is_in(pc.utf8_slice_codeunits(col, 0, 1), value_set=starters)
         if not pc.any(suspect).as_py():
             continue
-        number = pc.match_substring_regex(col, r"^-[0-9.]")
-        out.append(
-            (
-                pc.and_(suspect, pc.invert(number)),
-                name,
-                "formula-like",
-                "cell starts like a spreadsheet formula (=, +, @, -): a CSV injection risk",
-            )
-        )
+        formula = pc.and_(suspect, pc.match_substring_regex(col, FORMULA_RE))
+        out.append((formula, name, "formula-like",
+                    "cell starts like a spreadsheet formula (=, +, -, @FUNCTION(): a CSV injection risk"))
     return out
 
 
