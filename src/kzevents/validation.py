@@ -499,15 +499,23 @@ def safety_rules(t: pa.Table, numeric: set[str]) -> list[tuple[pa.Array, str, st
         col = t.column(name).combine_chunks()
         lengths = pc.binary_length(col)
         if (pc.max(lengths).as_py() or 0) > MAX_CELL:
-            out.append((pc.greater(lengths, MAX_CELL), name, "cell-too-long", f"cell longer than {MAX_CELL} bytes"))
+            out.append(
+                (pc.greater(lengths, MAX_CELL), name, "cell-too-long", f"cell longer than {MAX_CELL} bytes")
+            )
         if name in numeric:
             continue
         suspect = pc.is_in(pc.utf8_slice_codeunits(col, 0, 1), value_set=starters)
         if not pc.any(suspect).as_py():
             continue
         formula = pc.and_(suspect, pc.match_substring_regex(col, FORMULA_RE))
-        out.append((formula, name, "formula-like",
-                    "cell starts like a spreadsheet formula (=, +, -, @FUNCTION(): a CSV injection risk"))
+        out.append(
+            (
+                formula,
+                name,
+                "formula-like",
+                "cell starts like a spreadsheet formula (=, +, -, @FUNCTION(): a CSV injection risk",
+            )
+        )
     return out
 
 
