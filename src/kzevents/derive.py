@@ -138,11 +138,19 @@ def _claimed_killed(row: Row) -> list[tuple[str, int]]:
     return [(c["source"], c["killed"]) for c in row.get("claims") or [] if c.get("killed") is not None]
 
 
-# sentence openings that are common words, lower-cased after "On 17 May 2011," (proper nouns are kept)
-_LOWER_FIRST = frozenset(
-    "A An The Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Police Special Security Unknown "
-    "Unidentified Armed Gunmen Militants Members Border Officers Several".split()
+# after "On 17 May 2011," a summary's first word is lower-cased unless it is an acronym or a proper noun
+_KEEP_CAPITAL = frozenset(
+    "Kazakh Kazakhstan Jund Nazarbayev Maksat Erik Nurlybek Rakhimzhan Almaty Astana Aktobe Atyrau Taraz "
+    "Kulsary Boraldai Boralday Shubarshi Kenkiyak Tausamaly Ridder Zhanaozen Kyzylorda Aktau Arkankergen "
+    "Ile-Alatau KNB MVD JAK I".split()
 )
+
+
+def _sentence_case(summary: str) -> str:
+    first = summary.split(" ", 1)[0].strip(",.;:")
+    if not first or first in _KEEP_CAPITAL or (len(first) > 1 and first[:2].isupper()):
+        return summary
+    return summary[0].lower() + summary[1:]
 
 
 @derive("acled_notes")
@@ -151,17 +159,16 @@ def acled_notes(row: Row, cw: Crosswalk) -> str:
     precision = row["date_precision"]
     opening = f"On {note_date(d)}," if precision == "day" else f"Around {note_date(d)} (as reported),"
     summary = (row.get("summary") or row.get("title") or "").strip()
-    first = summary.split(" ", 1)[0]
-    if first in _LOWER_FIRST:
-        summary = summary[0].lower() + summary[1:]
-    text = f"{opening} {summary}"
+    text = f"{opening} {_sentence_case(summary)}"
     label = cw.lookup("acled_type", acled_category(row, cw)).get("notes_label")
     if label:
         text = f"{label}: {text}"
     claimed = _claimed_killed(row)
     figures = sorted({k for _, k in claimed})
     if len(figures) > 1:
-        by = "; ".join(f"{n} according to source {s}" for s, n in claimed)
+        ids, names = row.get("sources") or [], row.get("source_names") or []
+        publisher = dict(zip(ids, names, strict=True)) if len(ids) == len(names) else {}
+        by = "; ".join(f"{n} according to {publisher.get(s, 'source ' + s)}" for s, n in claimed)
         text += f" Reports of fatalities differ ({by}); the lowest figure, {row['fatalities_low']}, is coded."
     if row.get("_parts", 1) > 1:
         shares = ", ".join(str(x) for x in row["_shares"])
