@@ -39,9 +39,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from kzevents.progress import terminal_progress
     from kzevents.validation import validate_file
 
-    reports = [validate_file(path, args.format) for path in args.files]
+    reports = [
+        validate_file(path, args.format, progress=terminal_progress(path, "validating"))
+        for path in args.files
+    ]
     if args.json:
         out: Any = [r.to_dict() for r in reports]
         print(json.dumps(out if len(out) > 1 else out[0], indent=2, ensure_ascii=False))
@@ -52,9 +56,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    from kzevents.progress import terminal_progress
     from kzevents.readers import convert
 
-    report = convert(args.src, args.dest, args.format)
+    report = convert(args.src, args.dest, args.format, progress=terminal_progress(args.src, "converting"))
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:

@@ -549,7 +549,11 @@ def _first_bad_utf8(path: Path) -> int | None:
 
 
 def iter_read(
-    path: str | Path, fmt: str | None = None, batch_bytes: int = 1 << 22, report: ReadReport | None = None
+    path: str | Path,
+    fmt: str | None = None,
+    batch_bytes: int = 1 << 22,
+    report: ReadReport | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[pa.Table]:
     """Stream ``path`` as canonical tables, one per block. Raises DataError listing bad values."""
     import pyarrow.csv as pacsv
@@ -582,6 +586,7 @@ def iter_read(
     except pa.ArrowInvalid as exc:
         raise DataError([Problem("csv", f"cannot parse CSV: {exc}", str(p), row=1)]) from None
     normalise = _normaliser(layout)
+    row_bytes = _estimate_row_bytes(p) if progress is not None else 0.0
 
     def work(batch: pa.RecordBatch, start: int) -> tuple[pa.Table, _Issues, Counter[str]]:
         issues, counts = _Issues(str(p), start), Counter[str]()
@@ -624,6 +629,8 @@ def iter_read(
             futures.append(pool.submit(work, batch, offset))
             offset += batch.num_rows
             report.rows_in += batch.num_rows
+            if progress is not None:  # bytes so far, estimated from the average line length
+                progress(report.rows_in, int(report.rows_in * row_bytes))
             while len(futures) > 2:
                 t = finish()
                 if t.num_rows:
@@ -651,7 +658,19 @@ def read(path: str | Path, format: str | None = None) -> tuple[pa.Table, ReadRep
     return pa.concat_tables(tables).unify_dictionaries().combine_chunks(), report
 
 
-def convert(src: str | Path, dest: str | Path, format: str | None = None) -> ReadReport:
+def _estimate_row_bytes(path: Path) -> float:
+    """Average bytes per line over the first MB (for the progress estimate only)."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 20)
+    return len(head) / max(head.count(b"\n"), 1)
+
+
+def convert(
+    src: str | Path,
+    dest: str | Path,
+    format: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReadReport:
     """Stream ``src`` (ACLED/GTD/GED CSV) into a canonical Parquet file ``dest`` (atomic; bounded memory)."""
     import os
     import tempfile
@@ -670,7 +689,7 @@ def convert(src: str | Path, dest: str | Path, format: str | None = None) -> Rea
         with pq.ParquetWriter(tmp, schema, compression="zstd") as writer, ThreadPoolExecutor(1) as io_pool:
             # the writer runs on its own thread while the next batches are read and normalised
             writes: deque[Future[None]] = deque()
-            for t in iter_read(src, format, report=report):
+            for t in iter_read(src, format, report=report, progress=progress):
                 writes.append(io_pool.submit(writer.write_table, t.replace_schema_metadata(schema.metadata)))
                 while len(writes) > 2:
                     writes.popleft().result()

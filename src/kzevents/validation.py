@@ -519,7 +519,9 @@ def safety_rules(t: pa.Table, numeric: set[str]) -> list[tuple[pa.Array, str, st
     return out
 
 
-def validate_file(path: str | Path, fmt: str | None = None) -> Report:
+def validate_file(
+    path: str | Path, fmt: str | None = None, progress: Callable[[int, int], None] | None = None
+) -> Report:
     """Validate a CSV file of any known format and layout (detected from the header unless ``fmt``)."""
     import pyarrow as pa_mod
 
@@ -562,6 +564,10 @@ def validate_file(path: str | Path, fmt: str | None = None) -> Report:
         return part
 
     offset = 0
+    if progress is not None:
+        from kzevents.readers import _estimate_row_bytes
+
+        row_bytes = _estimate_row_bytes(p)
     # batches are checked on a small thread pool (Arrow compute releases the GIL); at most a few batches
     # are in flight, so memory stays bounded whatever the file size
     pending: deque[Future[Report]] = deque()
@@ -572,6 +578,8 @@ def validate_file(path: str | Path, fmt: str | None = None) -> Report:
                 if check_ids and id_column is not None:
                     ids.append(batch.column(names.index(id_column)))
                 offset += batch.num_rows
+                if progress is not None:
+                    progress(offset, int(offset * row_bytes))
                 while len(pending) > 3:
                     report.merge(pending.popleft().result())
         except (pa_mod.ArrowInvalid, UnicodeDecodeError) as exc:
