@@ -210,3 +210,21 @@ def test_gtd_with_unknown_day_and_month(tmp_path: Path) -> None:
     assert rows[0]["event_date"] == dt.date(2011, 5, 1) and rows[0]["date_precision"] == "month"
     assert rows[1]["event_date"] == dt.date(2011, 1, 1) and rows[1]["date_precision"] == "approximate"
     assert report.normalised["GTD dates with unknown day (day 0)"] == 2
+
+
+def test_ged_round_trip_puts_deaths_on_the_right_sides(tmp_path: Path) -> None:
+    """Our GED export read back: state-based side A deaths are the security forces', one-sided side A deaths
+    are the perpetrators' (ged.md: side A is the government in type 1, the perpetrator in type 3)."""
+    import kzevents
+    from kzevents.exports import to_ged
+
+    to_ged(kzevents.load(), tmp_path / "g.csv")
+    t, _ = read(tmp_path / "g.csv")
+    ours = {i.id: i for i in kzevents.load()}
+    for row in t.to_pylist():
+        inc = ours[f"KZE-{int(row['event_id']) - 2_000_000_000:04d}"]
+        assert row["fatalities_best"] == inc.fatalities.best
+        assert row["deaths_civilians"] == inc.fatalities.civilians
+        if row["native_event_type"] == "state-based":
+            assert row["deaths_perpetrators"] == inc.fatalities.perpetrators
+            assert row["deaths_security"] == inc.fatalities.security

@@ -206,6 +206,10 @@ def ged_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Count
     country = _s(t, "country")
     iso3 = _iso3_from_names(country)
     best = to_int(_s(t, "best"), "best", issues)
+    deaths_a = to_int(_s(t, "deaths_a"), "deaths_a", issues)
+    deaths_b = to_int(_s(t, "deaths_b"), "deaths_b", issues)
+    state_based = pc.fill_null(pc.equal(_s(t, "type_of_violence"), "1"), False)
+    one_sided = pc.fill_null(pc.equal(_s(t, "type_of_violence"), "3"), False)
     cols: dict[str, pa.Array] = {
         "event_id": _s(t, "id"),
         "dataset": pa.array(["ged"] * n, pa.string()),
@@ -229,8 +233,12 @@ def ged_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Count
         "fatalities_low": to_int(_s(t, "low"), "low", issues),
         "fatalities_best": best,
         "fatalities_high": to_int(_s(t, "high"), "high", issues),
-        "deaths_security": to_int(_s(t, "deaths_a"), "deaths_a", issues),
-        "deaths_perpetrators": to_int(_s(t, "deaths_b"), "deaths_b", issues),
+        # side A is the government in state-based events (1) and the perpetrator in one-sided ones (3);
+        # in non-state events (2) both sides are groups, which kzevents' breakdown does not name
+        "deaths_security": pc.if_else(state_based, deaths_a, pa.scalar(None, pa.int32())),
+        "deaths_perpetrators": pc.if_else(
+            state_based, deaths_b, pc.if_else(one_sided, deaths_a, pa.scalar(None, pa.int32()))
+        ),
         "deaths_civilians": to_int(_s(t, "deaths_civilians"), "deaths_civilians", issues),
         "deaths_unknown": to_int(_s(t, "deaths_unknown"), "deaths_unknown", issues),
         "source_names": _split(_s(t, "source_office"), ";"),
