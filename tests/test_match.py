@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -210,3 +211,25 @@ def test_labelled_gtd_rows_link_to_the_right_incidents() -> None:
     assert found == truth
     via = dict(zip(links.column("right_id").to_pylist(), links.column("via").to_pylist(), strict=True))
     assert via["201111120001"] == "admin1"
+
+
+def test_merged_table_is_writable_in_every_format(tmp_path: Path) -> None:
+    """The de-duplicated union keeps the canonical schema: every writer takes it. Foreign rows keep their
+    own ACLED ids and types; rows no format can represent are listed with the reason, not dropped."""
+    from kzevents.exports import to_acled, to_ged, to_gtd
+    from kzevents.parquet import read_parquet, write_parquet
+
+    ours = kzevents.load().to_arrow()
+    acled, _ = kzevents.read(FIXTURES / "labelled" / "acled_labelled.csv")
+    gtd, _ = kzevents.read(FIXTURES / "gtd" / "gtd_labelled_latin1.csv")
+    merged, _, summary = merge([ours, acled, gtd])
+    assert merged.num_rows == sum(d["unmatched"] for d in summary["datasets"][1:]) + ours.num_rows
+    result = to_acled(merged, tmp_path / "a.csv")
+    ids = [line.split(",", 1)[0] for line in (tmp_path / "a.csv").read_text().splitlines()[1:]]
+    assert "LAB51" in ids and "LAB1" not in ids  # a distractor kept with its own id; a duplicate collapsed
+    assert result.rows + len(result.excluded) >= merged.num_rows
+    assert all(e.reason for e in result.excluded)
+    to_gtd(merged, tmp_path / "g.csv")
+    to_ged(merged, tmp_path / "e.csv")
+    write_parquet(merged, tmp_path / "m.parquet")
+    assert read_parquet(tmp_path / "m.parquet").num_rows == merged.num_rows

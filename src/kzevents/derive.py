@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kzevents import admin
-from kzevents.crosswalk import Crosswalk, Row, derive, expand
+from kzevents.crosswalk import Crosswalk, Row, derive, expand, include
 
 # the dataset's release time: ACLED's `timestamp` column (upload time) is this, so exports are deterministic
 RELEASE_TIMESTAMP = int(dt.datetime(2026, 11, 25, tzinfo=dt.UTC).timestamp())
@@ -70,9 +70,58 @@ def acled_category(row: Row, cw: Crosswalk) -> str:
     return etype
 
 
+@include("acled_include")
+def acled_include(row: Row, cw: Crosswalk) -> str | None:
+    """Rows from other datasets (after a merge) need an ACLED type: their own, or one from our taxonomy."""
+    if _native_acled(row):
+        return None
+    if row.get("event_type") is None:
+        return (
+            f"no ACLED event type for this {row.get('dataset')} event (its type has no kzevents equivalent)"
+        )
+    if row.get("actor1_type") is None:
+        return f"no ACLED actor type for actor1 of this {row.get('dataset')} event"
+    return None
+
+
+def _native_acled(row: Row) -> bool:
+    return row.get("dataset") == "acled" and bool(row.get("native_sub_event_type"))
+
+
+def _acled_types(row: Row, cw: Crosswalk) -> tuple[str, str, str]:
+    """(event_type, sub_event_type, disorder_type): ACLED's own for ACLED rows, else from our taxonomy."""
+    if _native_acled(row):
+        sub = str(row["native_sub_event_type"])
+        return str(row["native_event_type"]), sub, str(cw.maps["disorder_type"].get(sub, ""))
+    entry = cw.lookup("acled_type", acled_category(row, cw))
+    return str(entry["event_type"]), str(entry["sub_event_type"]), str(entry["disorder_type"])
+
+
+@derive("acled_event_type")
+def acled_event_type(row: Row, cw: Crosswalk) -> str:
+    return _acled_types(row, cw)[0]
+
+
+@derive("acled_sub_event_type")
+def acled_sub_event_type(row: Row, cw: Crosswalk) -> str:
+    return _acled_types(row, cw)[1]
+
+
+@derive("acled_disorder_type")
+def acled_disorder_type(row: Row, cw: Crosswalk) -> str:
+    return _acled_types(row, cw)[2]
+
+
 @derive("acled_event_id")
 def acled_event_id(row: Row, cw: Crosswalk) -> str:
-    return f"{cw.options['id_prefix']}{incident_number(row['event_id']):04d}{row['_part']:02d}"
+    """Ours: KZE + incident (4 digits) + part (2); ACLED rows keep their id; other datasets' rows get their
+    dataset's name as prefix (GTD201105170001, GED300380), which ACLED's country acronyms never are."""
+    if row.get("dataset") == "kzevents":
+        return f"{cw.options['id_prefix']}{incident_number(row['event_id']):04d}{row['_part']:02d}"
+    if row.get("dataset") == "acled":
+        return str(row["event_id"])
+    digits = "".join(ch for ch in str(row["event_id"]) if ch.isdigit())
+    return f"{str(row.get('dataset')).upper()[:3]}{digits}"
 
 
 @derive("year")
@@ -119,7 +168,7 @@ def acled_interaction(row: Row, cw: Crosswalk) -> Any:
 @derive("acled_civilian_targeting")
 def acled_civilian_targeting(row: Row, cw: Crosswalk) -> str | None:
     """Civilians as the main or only target (acled.md §7): never inside Battles."""
-    etype = cw.lookup("acled_type", acled_category(row, cw), "event_type")
+    etype = _acled_types(row, cw)[0]
     if row.get("actor2_type") == "Civilians" and etype in (
         "Violence against civilians",
         "Explosions/Remote violence",
@@ -131,7 +180,7 @@ def acled_civilian_targeting(row: Row, cw: Crosswalk) -> str | None:
 @derive("acled_admin1")
 def acled_admin1(row: Row, cw: Crosswalk) -> str | None:
     code = row.get("admin1_code")
-    return admin.acled_name(code) if code else None
+    return admin.acled_name(code) if code else row.get("admin1")
 
 
 def _claimed_killed(row: Row) -> list[tuple[str, int]]:
@@ -160,7 +209,9 @@ def acled_notes(row: Row, cw: Crosswalk) -> str:
     opening = f"On {note_date(d)}," if precision == "day" else f"Around {note_date(d)} (as reported),"
     summary = (row.get("summary") or row.get("title") or "").strip()
     text = f"{opening} {_sentence_case(summary)}"
-    label = cw.lookup("acled_type", acled_category(row, cw)).get("notes_label")
+    label = (
+        None if _native_acled(row) else cw.lookup("acled_type", acled_category(row, cw)).get("notes_label")
+    )
     if label:
         text = f"{label}: {text}"
     claimed = _claimed_killed(row)
