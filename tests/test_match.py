@@ -233,3 +233,38 @@ def test_merged_table_is_writable_in_every_format(tmp_path: Path) -> None:
     to_ged(merged, tmp_path / "e.csv")
     write_parquet(merged, tmp_path / "m.parquet")
     assert read_parquet(tmp_path / "m.parquet").num_rows == merged.num_rows
+
+
+def test_merge_command_with_our_parquet_and_a_gtd_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    import pyarrow.parquet as pq
+
+    from kzevents.cli import main
+    from kzevents.parquet import write_parquet
+
+    write_parquet(kzevents.load(), tmp_path / "kzevents.parquet")
+    out = tmp_path / "merged"
+    code = main(
+        [
+            "merge",
+            str(tmp_path / "kzevents.parquet"),
+            str(FIXTURES / "gtd" / "gtd_labelled_latin1.csv"),
+            "--out",
+            str(out),
+            "--km",
+            "25",
+            "--days",
+            "2",
+            "--json",
+        ]
+    )
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["datasets"][1] == {"dataset": "gtd", "rows": 8, "matched": 5, "unmatched": 3}
+    merged = pq.read_table(out / "merged.parquet")
+    assert merged.num_rows == len(kzevents.load()) + 3
+    links = pq.read_table(out / "links.parquet")
+    assert set(links.column("decision").to_pylist()) <= {"match", "match-many", "candidate"}

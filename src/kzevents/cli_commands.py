@@ -77,13 +77,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
 def _load_any(path: str) -> Any:
     """A canonical table from a kzevents Parquet file or any ACLED/GTD/GED CSV."""
     if path.endswith(".parquet"):
-        import pyarrow.parquet as pq
+        from kzevents.parquet import read_parquet
 
-        from kzevents import canonical
-
-        t = pq.read_table(path)
-        drop = [c for c in t.column_names if c not in canonical.schema().names]
-        return t.drop_columns(drop)
+        return read_parquet(path)
     from kzevents.readers import read
 
     return read(path)[0]
