@@ -194,28 +194,6 @@ def to_float(a: pa.Array, column: str, issues: _Issues, lo: float, hi: float) ->
     return pc.if_else(pc.or_(pc.less(v, lo), pc.greater(v, hi)), pa.scalar(None, pa.float64()), v)
 
 
-_MONTHS = {
-    m.lower(): i
-    for i, m in enumerate(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-        start=1,
-    )
-}
-
-
 def parse_dates(a: pa.Array, column: str, issues: _Issues, counts: Counter[str]) -> pa.Array:
     """Dates as ``2025-04-01``, ``2025-04-01 00:00:00.000``, ``21 March 2020`` or ``5-Aug-24`` → date32.
 
