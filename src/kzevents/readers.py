@@ -664,7 +664,12 @@ def convert(
         header, _, _ = sniff(Path(src))
         layout = detect_layout(header, str(src), format)
         schema = canonical.schema({"source_file": Path(src).name, "layout": layout.name})
-        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer, ThreadPoolExecutor(1) as io_pool:
+        # dictionary pages only for the dictionary columns: free text (notes, ids) would be tried and dropped
+        dict_columns = [f.name for f in schema if pa.types.is_dictionary(f.type)]
+        with (
+            pq.ParquetWriter(tmp, schema, compression="zstd", use_dictionary=dict_columns) as writer,
+            ThreadPoolExecutor(1) as io_pool,
+        ):
             # the writer runs on its own thread while the next batches are read and normalised
             writes: deque[Future[None]] = deque()
             for t in iter_read(src, format, report=report, progress=progress):
