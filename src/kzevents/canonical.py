@@ -6,6 +6,7 @@ pyarrow is imported here, never at package import time.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -144,6 +145,12 @@ def schema(extra_metadata: dict[str, Any] | None = None) -> pa.Schema:
     """The canonical Arrow schema, with the ``kzevents`` metadata key."""
     fields = [pa.field(n, t, nullable=nl, metadata={"description": d}) for n, t, nl, d in FIELDS]
     return pa.schema(fields, metadata=metadata(extra_metadata))
+
+
+@functools.cache
+def base_schema() -> pa.Schema:
+    """``schema()`` without extra metadata, built once (readers assemble every batch against it)."""
+    return schema()
 
 
 def empty_columns() -> dict[str, list[Any]]:

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kzevents import canonical
+from kzevents._arrow import FALSE, TRUE, lit, strings, zeros
 from kzevents.errors import DataError, Problem, UsageError
 from kzevents.validation import valid_ymd
 
@@ -119,21 +120,66 @@ class ReadReport:
 def _s(t: pa.Table, name: str) -> pa.Array:
     if name not in t.column_names:
         return pa.nulls(t.num_rows, pa.string())
-    return t.column(name).combine_chunks()
-
-
-def _null_if_empty(a: pa.Array) -> pa.Array:
-    """Empty cells are read as nulls already (strings_can_be_null); this only makes it explicit."""
-    return a
+    col = t.column(name)
+    return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
 
 
 def _split(a: pa.Array, sep: str) -> pa.Array:
-    a = _null_if_empty(a)
-    return pc.split_pattern(a, sep)
+    return pc.split_pattern(a, sep)  # empty cells are nulls already (strings_can_be_null)
 
 
 def _dict(a: pa.Array) -> pa.Array:
     return pc.dictionary_encode(a.cast(pa.string()))
+
+
+def _encode(a: pa.Array) -> pa.DictionaryArray:
+    """``a`` dictionary-encoded (left as is if it already is)."""
+    return a if pa.types.is_dictionary(a.type) else pc.dictionary_encode(a)
+
+
+def _recode(
+    columns: list[pa.Array], fn: Callable[[list[pa.Array]], pa.Array]
+) -> tuple[pa.DictionaryArray, pa.Array]:
+    """Apply ``fn`` to the distinct combinations of ``columns`` only, and spread the result to every row.
+
+    Coded columns (event types, actor types, precisions, admin units) have a few dozen distinct values per
+    batch, so the string work runs on those instead of on every row. ``fn`` gets one array per column (the
+    distinct combinations, nulls kept) and returns one value per combination. Returns the result as a
+    dictionary array and the row → combination index (to spread other per-combination arrays).
+    """
+    encoded = [_encode(c) for c in columns]
+    if len(encoded) == 1:
+        d = encoded[0]
+        keys_values, row_index = [d.dictionary], d.indices
+        # a null cell has a null index; give it its own combination at the end
+        size = len(d.dictionary)
+        if d.null_count:
+            keys_values = [pa.concat_arrays([d.dictionary, pa.nulls(1, d.dictionary.type)])]
+            row_index = pc.fill_null(d.indices, lit(size, pa.int32()))
+    else:
+        key = None
+        for d in encoded:
+            size = len(d.dictionary) + 1
+            i = pc.cast(pc.fill_null(d.indices, lit(size - 1, pa.int32())), pa.int64())
+            key = i if key is None else pc.add(pc.multiply(key, lit(size, pa.int64())), i)
+        combos = pc.dictionary_encode(key)
+        row_index = combos.indices
+        keys_values = []
+        rest = combos.dictionary
+        radices = [len(d.dictionary) + 1 for d in encoded]
+        digits = []
+        for radix in reversed(radices):
+            r = lit(radix, pa.int64())
+            digits.append(pc.cast(pc.subtract(rest, pc.multiply(pc.divide(rest, r), r)), pa.int32()))
+            rest = pc.divide(rest, r)
+        for d, digit in zip(encoded, reversed(digits), strict=True):
+            # the index just past the dictionary stands for null
+            keys_values.append(
+                pc.take(pa.concat_arrays([d.dictionary, pa.nulls(1, d.dictionary.type)]), digit)
+            )
+    mapped = fn(keys_values)
+    out = pc.dictionary_encode(mapped)
+    return pa.DictionaryArray.from_arrays(pc.take(out.indices, row_index), out.dictionary), row_index
 
 
 class _Issues:
@@ -144,11 +190,11 @@ class _Issues:
         self.problems: list[Problem] = []
 
     def check(self, bad: pa.Array, col: pa.Array, column: str, message: str) -> None:
-        bad = pc.fill_null(bad, False)
+        bad = pc.fill_null(bad, FALSE)
         if not pc.any(bad).as_py():
             return
         idx = pc.indices_nonzero(bad).to_pylist()
-        values = pc.take(col, pa.array(idx[:20], pa.int64())).to_pylist()
+        values = pc.take(col, pc.indices_nonzero(bad)[:20]).to_pylist()
         for i, v in zip(idx[:20], values, strict=False):
             self.problems.append(
                 Problem(
@@ -173,25 +219,63 @@ def to_int(
     typ: pa.DataType | None = None,
     missing: tuple[str, ...] = ("",),
 ) -> pa.Array:
-    """Cast a string column to integers; ``missing`` strings become null, anything else non-numeric is a
-    problem."""
+    """Cast a string column to integers: ``-?[0-9]+`` (blanks around it allowed) whose value fits ``typ``.
+
+    ``missing`` strings become null; anything else is a problem. A cell's verdict never depends on the
+    other cells of its batch: the fast path (one Arrow cast of the whole column) and the slow path (taken
+    when any cell needs trimming or is bad) accept exactly the same cells.
+    """
     typ = typ or pa.int32()
-    is_missing = pc.is_in(a, value_set=pa.array(list(missing), pa.string()))
-    ok = pc.match_substring_regex(a, r"^\s*-?[0-9]{1,9}\s*$")
-    issues.check(pc.and_(pc.invert(is_missing), pc.invert(ok)), a, column, "not an integer")
-    clean = pc.if_else(
-        pc.and_(ok, pc.invert(is_missing)), pc.utf8_trim_whitespace(a), pa.scalar(None, pa.string())
+    missing_set = strings(missing)
+    try:  # fast path: a clean column casts in one pass (Arrow rejects blanks, signs, decimals, overflow)
+        out = pc.cast(a, typ)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    else:
+        if missing == ("",):  # empty cells are already null
+            return out
+        return pc.if_else(pc.is_in(a, value_set=missing_set), lit(None, typ), out)
+    is_missing = pc.or_(pc.is_null(a), pc.fill_null(pc.is_in(a, value_set=missing_set), FALSE))
+    trimmed = pc.utf8_trim_whitespace(a)
+    shaped = pc.fill_null(pc.match_substring_regex(trimmed, r"^-?[0-9]+$"), FALSE)
+    # at most 18 significant digits, so the int64 cast below cannot overflow
+    digits = pc.utf8_ltrim(pc.utf8_ltrim(trimmed, "-"), "0")
+    shaped = pc.and_(shaped, pc.less_equal(pc.utf8_length(digits), lit(18, pa.int32())))
+    wide = pc.cast(pc.if_else(shaped, trimmed, lit(None, pa.string())), pa.int64())
+    info = _int_range(typ)
+    fits = pc.and_(
+        pc.greater_equal(wide, lit(info[0], pa.int64())), pc.less_equal(wide, lit(info[1], pa.int64()))
     )
-    return pc.cast(clean, typ)
+    ok = pc.fill_null(pc.and_(shaped, fits), FALSE)
+    issues.check(pc.and_(pc.invert(is_missing), pc.invert(ok)), a, column, "not an integer")
+    return pc.cast(pc.if_else(pc.and_(ok, pc.invert(is_missing)), wide, lit(None, pa.int64())), typ)
+
+
+def _int_range(typ: pa.DataType) -> tuple[int, int]:
+    """The smallest and largest value of an Arrow integer type."""
+    bits = typ.bit_width
+    return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
 
 
 def to_float(a: pa.Array, column: str, issues: _Issues, lo: float, hi: float) -> pa.Array:
-    empty = pc.equal(a, "")
-    ok = pc.match_substring_regex(a, r"^\s*-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$")
-    issues.check(pc.and_(pc.invert(empty), pc.invert(ok)), a, column, "not a number")
-    v = pc.cast(pc.if_else(ok, pc.utf8_trim_whitespace(a), pa.scalar(None, pa.string())), pa.float64())
-    issues.check(pc.or_(pc.less(v, lo), pc.greater(v, hi)), a, column, f"outside [{lo}, {hi}]")
-    return pc.if_else(pc.or_(pc.less(v, lo), pc.greater(v, hi)), pa.scalar(None, pa.float64()), v)
+    """Cast a string column to float64 within [lo, hi]; non-numbers and values outside are problems."""
+    try:  # fast path; Arrow also reads nan/inf, which are not numbers here
+        v = pc.cast(a, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        empty = pc.equal(a, lit("", pa.string()))
+        ok = pc.match_substring_regex(a, r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$")
+        issues.check(pc.and_(pc.invert(empty), pc.invert(ok)), a, column, "not a number")
+        v = pc.cast(pc.if_else(ok, pc.utf8_trim_whitespace(a), lit(None, pa.string())), pa.float64())
+    else:
+        finite = pc.is_finite(v)
+        if not pc.all(finite).as_py():
+            issues.check(pc.invert(finite), a, column, "not a number")
+            v = pc.if_else(finite, v, lit(None, pa.float64()))
+    outside = pc.or_(pc.less(v, lit(float(lo), pa.float64())), pc.greater(v, lit(float(hi), pa.float64())))
+    if pc.any(outside).as_py():
+        issues.check(outside, a, column, f"outside [{lo}, {hi}]")
+        v = pc.if_else(outside, lit(None, pa.float64()), v)
+    return v
 
 
 def parse_dates(a: pa.Array, column: str, issues: _Issues, counts: Counter[str]) -> pa.Array:
@@ -199,11 +283,15 @@ def parse_dates(a: pa.Array, column: str, issues: _Issues, counts: Counter[str])
 
     A file has few distinct dates, so each distinct string is parsed once and the result spread by index.
     """
-    enc = pc.dictionary_encode(a)
+    enc = _encode(a)
     values, indices = enc.dictionary, enc.indices
+    try:  # fast path: every distinct value is a valid YYYY-MM-DD (Arrow checks the calendar)
+        return pc.take(pc.cast(values, pa.date32()), indices)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     parsed_values, done_values, labels = _parse_date_values(values)
     result = pc.take(parsed_values, indices)
-    done = pc.fill_null(pc.take(done_values, indices), False)
+    done = pc.fill_null(pc.take(done_values, indices), TRUE)  # a missing date is not a malformed one
     for label, mask in labels.items():
         counts[label] += pc.sum(pc.cast(pc.take(mask, indices), pa.int64())).as_py() or 0
     issues.check(pc.invert(done), a, column, "not a date (YYYY-MM-DD, 'D Month YYYY' or 'D-Mon-YY')")
@@ -213,12 +301,12 @@ def parse_dates(a: pa.Array, column: str, issues: _Issues, counts: Counter[str])
 def _parse_date_values(a: pa.Array) -> tuple[pa.Array, pa.Array, dict[str, pa.Array]]:
     a = pc.utf8_trim_whitespace(a)
     iso_re = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}( 00:00:00(\.0+)?)?$"
-    iso_shape = pc.fill_null(pc.match_substring_regex(a, iso_re), False)
+    iso_shape = pc.fill_null(pc.match_substring_regex(a, iso_re), FALSE)
     iso = pc.utf8_slice_codeunits(a, 0, 10)
     iso_ok = pc.and_(iso_shape, valid_ymd(iso, iso_shape))
     result = pc.cast(
         pc.strptime(
-            pc.if_else(iso_ok, iso, pa.scalar(None, pa.string())),
+            pc.if_else(iso_ok, iso, lit(None, pa.string())),
             format="%Y-%m-%d",
             unit="s",
             error_is_null=True,
@@ -232,15 +320,17 @@ def _parse_date_values(a: pa.Array) -> tuple[pa.Array, pa.Array, dict[str, pa.Ar
         ("%d-%b-%y", r"^[0-9]{1,2}-[A-Za-z]{3}-[0-9]{2}$", "dates as 'D-Mon-YY' (spreadsheet)"),
         ("%d %b %Y", r"^[0-9]{1,2} [A-Za-z]{3} [0-9]{4}$", "dates as 'D Mon YYYY'"),
     ):
-        shaped = pc.fill_null(pc.and_(pc.invert(done), pc.match_substring_regex(a, regex)), False)
+        shaped = pc.fill_null(pc.and_(pc.invert(done), pc.match_substring_regex(a, regex)), FALSE)
         if not pc.any(shaped).as_py():
             continue
         parsed = pc.strptime(
-            pc.if_else(shaped, a, pa.scalar(None, pa.string())), format=fmt, unit="s", error_is_null=True
+            pc.if_else(shaped, a, lit(None, pa.string())), format=fmt, unit="s", error_is_null=True
         )
         # strptime rolls 31 February over into March: the day must survive the round trip
-        day = pc.cast(pc.extract_regex(a, r"^(?P<d>[0-9]{1,2})").field("d"), pa.int64())
-        good = pc.fill_null(pc.and_(shaped, pc.equal(pc.day(parsed), day)), False)
+        # (cells of another shape get a stand-in day: extract_regex fails on a cell that does not match)
+        day_text = pc.extract_regex(pc.if_else(shaped, a, lit("1", pa.string())), r"^(?P<d>[0-9]{1,2})")
+        day = pc.cast(day_text.field("d"), pa.int64())
+        good = pc.fill_null(pc.and_(shaped, pc.equal(pc.day(parsed), day)), FALSE)
         result = pc.if_else(good, pc.cast(parsed, pa.date32()), result)
         labels[label] = good
         done = pc.or_(done, good)
@@ -269,83 +359,113 @@ def _acled_tables() -> dict[str, Any]:
 def _actor_type(a: pa.Array, counts: Counter[str]) -> pa.Array:
     """ACLED actor type as its text label; numeric codes (1-8) are translated, 0/blank are null."""
     labels = _acled_tables()["labels"]
-    numeric = pc.match_substring_regex(a, r"^[1-8]$")
+    keys = strings(tuple(str(k) for k in labels))
+    texts = strings(tuple(labels.values()))
+    d = _encode(a)
+    numeric = pc.match_substring_regex(d.dictionary, r"^[1-8]$")
     if pc.any(numeric).as_py():
-        counts["numeric actor types translated to text"] += pc.sum(pc.cast(numeric, pa.int64())).as_py() or 0
-        keys = pa.array([str(k) for k in labels], pa.string())
-        idx = pc.index_in(a, value_set=keys)
-        text = pc.take(pa.array(list(labels.values()), pa.string()), idx)
-        a = pc.if_else(numeric, text, a)
-    return pc.if_else(pc.equal(a, "0"), pa.scalar(None, pa.string()), a)
+        n_numeric = pc.sum(pc.cast(pc.take(numeric, d.indices), pa.int64())).as_py() or 0
+        counts["numeric actor types translated to text"] += n_numeric
+
+    def label(v: list[pa.Array]) -> pa.Array:
+        x = v[0]
+        is_code = pc.fill_null(pc.match_substring_regex(x, r"^[1-8]$"), FALSE)
+        x = pc.if_else(is_code, pc.take(texts, pc.index_in(x, value_set=keys)), x)
+        return pc.if_else(pc.equal(x, lit("0", pa.string())), lit(None, pa.string()), x)
+
+    return _recode([d], label)[0]
+
+
+def _check_known(a: pa.Array, known: pa.Array, column: str, message: str, issues: _Issues) -> None:
+    """Report the rows of a coded column whose value is not in ``known`` (checked on distinct values)."""
+    d = _encode(a)
+    bad = pc.invert(pc.is_in(d.dictionary, value_set=known))
+    if pc.any(bad).as_py():
+        issues.check(pc.take(bad, d.indices), a, column, message)
+
+
+def _lookup(a: pa.Array, keys: tuple[str, ...], values: tuple[str, ...]) -> pa.Array:
+    """Map a coded column through a fixed table (unknown → null), on its distinct values."""
+    key_set, value_set = strings(keys), strings(values)
+    return _recode([a], lambda v: pc.take(value_set, pc.index_in(v[0], value_set=key_set)))[0]
 
 
 def acled_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Counter[str]) -> pa.Table:
     n = t.num_rows
     date = parse_dates(_s(t, "event_date"), "event_date", issues, counts)
+    issues.check(pc.is_null(date), _s(t, "event_date"), "event_date", "event date is missing")
     assoc1 = "ally_actor_1" if layout.name == "acled-2016" else "assoc_actor_1"
     assoc2 = "ally_actor_2" if layout.name == "acled-2016" else "assoc_actor_2"
     fatal = to_int(_s(t, "fatalities"), "fatalities", issues)
-    issues.check(pc.less(fatal, 0), _s(t, "fatalities"), "fatalities", "negative fatalities")
-    et, sub = _s(t, "event_type"), _s(t, "sub_event_type")
+    issues.check(pc.less(fatal, lit(0, pa.int32())), _s(t, "fatalities"), "fatalities", "negative fatalities")
+    et, sub = _encode(_s(t, "event_type")), _encode(_s(t, "sub_event_type"))
     a1_type = _actor_type(_s(t, "inter1"), counts)
     ours = _ours_from_acled(et, sub, a1_type)
-    time_prec = pc.index_in(_s(t, "time_precision"), value_set=pa.array(["1", "2", "3"]))
-    geo_prec = pc.index_in(_s(t, "geo_precision"), value_set=pa.array(["1", "2", "3"]))
+    time_prec = _lookup(_s(t, "time_precision"), ("1", "2", "3"), ("day", "week", "month"))
+    geo_prec = _lookup(_s(t, "geo_precision"), ("1", "2", "3"), ("town", "near_town", "region"))
     issues.check(
         pc.is_null(time_prec), _s(t, "time_precision"), "time_precision", "not a time precision (1-3)"
     )
     issues.check(pc.is_null(geo_prec), _s(t, "geo_precision"), "geo_precision", "not a geo precision (1-3)")
+    known = strings((*(str(i) for i in range(9)), "", *_acled_tables()["labels"].values()))
     for column in ("inter1", "inter2"):
         if column in t.column_names:
-            known = pa.array(
-                [*(str(i) for i in range(9)), "", *_acled_tables()["labels"].values()], pa.string()
-            )
-            bad = pc.and_(pc.is_valid(_s(t, column)), pc.invert(pc.is_in(_s(t, column), value_set=known)))
-            issues.check(bad, _s(t, column), column, "not an ACLED actor type")
+            _check_known(_s(t, column), known, column, "not an ACLED actor type", issues)
     iso3 = _iso3(t, layout)
     cols: dict[str, pa.Array] = {
         "event_id": _s(t, "event_id_cnty"),
-        "dataset": pa.array(["acled"] * n, pa.string()),
+        "dataset": _constant("acled", n),
         "event_date": date,
         "event_date_end": date,
-        "date_precision": pc.take(pa.array(["day", "week", "month"]), time_prec),
+        "date_precision": time_prec,
         "event_type": ours,
-        "native_event_type": _null_if_empty(et),
-        "native_sub_event_type": _null_if_empty(sub),
-        "summary": _null_if_empty(_s(t, "notes")),
+        "native_event_type": et,
+        "native_sub_event_type": sub,
+        "summary": _s(t, "notes"),
         "country_iso3": iso3,
-        "country": _null_if_empty(_s(t, "country")),
+        "country": _encode(_s(t, "country")),
         "admin1_code": _kz_admin1(_s(t, "admin1"), iso3),
-        "admin1": _null_if_empty(_s(t, "admin1")),
-        "admin2": _null_if_empty(_s(t, "admin2")),
-        "location": _null_if_empty(_s(t, "location")),
+        "admin1": _encode(_s(t, "admin1")),
+        "admin2": _s(t, "admin2"),
+        "location": _s(t, "location"),
         "latitude": to_float(_s(t, "latitude"), "latitude", issues, -90, 90),
         "longitude": to_float(_s(t, "longitude"), "longitude", issues, -180, 180),
-        "geo_precision": pc.take(pa.array(["town", "near_town", "region"]), geo_prec),
-        "actor1": _null_if_empty(_s(t, "actor1")),
+        "geo_precision": geo_prec,
+        "actor1": _s(t, "actor1"),
         "actor1_type": a1_type,
         "assoc_actor_1": _split(_s(t, assoc1), "; "),
-        "actor2": _null_if_empty(_s(t, "actor2")),
+        "actor2": _s(t, "actor2"),
         "actor2_type": _actor_type(_s(t, "inter2"), counts),
         "assoc_actor_2": _split(_s(t, assoc2), "; "),
         "fatalities_low": fatal,
         "fatalities_best": fatal,
         "fatalities_high": fatal,
         "source_names": _split(_s(t, "source"), "; "),
-        "source_scale": _null_if_empty(_s(t, "source_scale")),
+        "source_scale": _encode(_s(t, "source_scale")),
     }
     return _assemble(cols, n)
 
 
+def _constant(value: str, n: int) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(zeros(n), strings((value,)))
+
+
 def _ours_from_acled(et: pa.Array, sub: pa.Array, a1_type: pa.Array) -> pa.Array:
+    """Our event type from ACLED's event type, sub-event type and actor 1's type (per combination)."""
     inverse: dict[str, str] = _acled_tables()["inverse"]
-    joined = pc.binary_join_element_wise(et, sub, "|")
-    idx = pc.index_in(joined, value_set=pa.array(list(inverse), pa.string()))
-    mapped = pc.take(pa.array(list(inverse.values()), pa.string()), idx)
-    battles = pc.equal(joined, "Battles|Armed clash")
-    by_state = pc.fill_null(pc.equal(a1_type, "State forces"), False)
-    battle_kind = pc.if_else(by_state, "security_operation", "armed_attack")
-    return pc.if_else(battles, battle_kind, mapped)
+    keys, values = strings(tuple(inverse)), strings(tuple(inverse.values()))
+
+    def ours(v: list[pa.Array]) -> pa.Array:
+        joined = pc.binary_join_element_wise(v[0], v[1], lit("|", pa.string()))
+        mapped = pc.take(values, pc.index_in(joined, value_set=keys))
+        battles = pc.fill_null(pc.equal(joined, lit("Battles|Armed clash", pa.string())), FALSE)
+        by_state = pc.fill_null(pc.equal(v[2], lit("State forces", pa.string())), FALSE)
+        battle_kind = pc.if_else(
+            by_state, lit("security_operation", pa.string()), lit("armed_attack", pa.string())
+        )
+        return pc.if_else(battles, battle_kind, mapped)
+
+    return _recode([et, sub, a1_type], ours)[0]
 
 
 @functools.cache
@@ -357,20 +477,24 @@ def _iso_numeric_to_alpha3() -> dict[str, str]:
 
 def _iso3(t: pa.Table, layout: Layout) -> pa.Array:
     if "iso3" in t.column_names:
-        return _null_if_empty(_s(t, "iso3"))
+        return _encode(_s(t, "iso3"))
     if "iso" in t.column_names:
         table = _iso_numeric_to_alpha3()
-        keys = pa.array(list(table), pa.string())
-        return pc.take(
-            pa.array(list(table.values()), pa.string()),
-            pc.index_in(pc.utf8_ltrim(_s(t, "iso"), "0"), value_set=keys),
-        )
+        keys, values = strings(tuple(table)), strings(tuple(table.values()))
+        return _recode(
+            [_s(t, "iso")],
+            lambda v: pc.take(values, pc.index_in(pc.utf8_ltrim(v[0], "0"), value_set=keys)),
+        )[0]
     import pycountry
 
-    names = pc.unique(_s(t, "country")).to_pylist()
-    found = {n: c.alpha_3 for n in names if n and (c := pycountry.countries.get(name=n)) is not None}
-    keys = pa.array(list(found), pa.string())
-    return pc.take(pa.array(list(found.values()), pa.string()), pc.index_in(_s(t, "country"), value_set=keys))
+    def by_name(v: list[pa.Array]) -> pa.Array:
+        names = v[0].to_pylist()
+        return pa.array(
+            [c.alpha_3 if n and (c := pycountry.countries.get(name=n)) is not None else None for n in names],
+            pa.string(),
+        )
+
+    return _recode([_s(t, "country")], by_name)[0]
 
 
 def _kz_admin1(admin1: pa.Array, iso3: pa.Array) -> pa.Array:
@@ -378,15 +502,21 @@ def _kz_admin1(admin1: pa.Array, iso3: pa.Array) -> pa.Array:
     from kzevents.admin import units
 
     table = {u["acled"]: code for code, u in units().items()}
-    codes = pc.take(
-        pa.array(list(table.values()), pa.string()),
-        pc.index_in(admin1, value_set=pa.array(list(table), pa.string())),
-    )
-    return pc.if_else(pc.fill_null(pc.equal(iso3, "KAZ"), False), codes, pa.scalar(None, pa.string()))
+    keys, values = strings(tuple(table)), strings(tuple(table.values()))
+
+    def code(v: list[pa.Array]) -> pa.Array:
+        codes = pc.take(values, pc.index_in(v[0], value_set=keys))
+        return pc.if_else(
+            pc.fill_null(pc.equal(v[1], lit("KAZ", pa.string())), FALSE),
+            codes,
+            lit(None, pa.string()),
+        )
+
+    return _recode([admin1, iso3], code)[0]
 
 
 def _assemble(cols: dict[str, pa.Array], n: int) -> pa.Table:
-    schema = canonical.schema()
+    schema = canonical.base_schema()
     arrays = []
     for f in schema:
         a = cols.get(f.name)
@@ -473,11 +603,14 @@ def sniff(path: Path, encoding: str | None = None) -> tuple[list[str], str, bool
         except UnicodeDecodeError as exc:
             if exc.start < len(head) - 4:
                 bad_at = exc.start
-        if bad_at is None and len(head) == 1 << 20:
-            bad_at = _first_bad_utf8(path)
     text = head.decode("utf-8" if bad_at is None else "latin-1", errors="replace")
     first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     header = next(csv.reader([first]))
+    is_gtd = "eventid" in header and "gname" in header
+    if bad_at is None and len(head) == 1 << 20 and is_gtd:
+        # only GTD may be Latin-1, and the choice is made up front: scan the rest. Other files are read as
+        # UTF-8 and the CSV reader checks every string cell (a bad byte is located by locate_csv_error)
+        bad_at = _first_bad_utf8(path)
     if len(header) < 2:
         raise DataError(
             [
@@ -493,7 +626,6 @@ def sniff(path: Path, encoding: str | None = None) -> tuple[list[str], str, bool
     if bad_at is not None:
         row = head[:bad_at].count(b"\n")
         utf8_multibyte = re.search(rb"[\xc2-\xf4][\x80-\xbf]", head) is not None
-        is_gtd = "eventid" in header and "gname" in header
         if utf8_multibyte or not is_gtd:
             why = "mixes UTF-8 and another encoding" if utf8_multibyte else "is not UTF-8"
             raise DataError(
@@ -526,6 +658,9 @@ def _first_bad_utf8(path: Path) -> int | None:
     return None
 
 
+PARSE_BLOCK = 1 << 20  # bytes of CSV per parsed block
+
+
 def iter_read(
     path: str | Path,
     fmt: str | None = None,
@@ -552,7 +687,7 @@ def iter_read(
         reader = pacsv.open_csv(
             str(p),
             read_options=pacsv.ReadOptions(
-                encoding=encoding, block_size=batch_bytes, skip_rows=1, column_names=names
+                encoding=encoding, block_size=min(PARSE_BLOCK, batch_bytes), skip_rows=1, column_names=names
             ),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
@@ -566,20 +701,31 @@ def iter_read(
     normalise = _normaliser(layout)
     row_bytes = _estimate_row_bytes(p) if progress is not None else 0.0
 
-    def work(batch: pa.RecordBatch, start: int) -> tuple[pa.Table, _Issues, Counter[str]]:
+    def work(batches: list[pa.RecordBatch], start: int) -> tuple[pa.Table, _Issues, Counter[str]]:
         issues, counts = _Issues(str(p), start), Counter[str]()
-        return normalise(pa.Table.from_batches([batch]), layout, issues, counts), issues, counts
+        return normalise(pa.Table.from_batches(batches), layout, issues, counts), issues, counts
 
-    def batches() -> Iterator[pa.RecordBatch]:
+    def groups() -> Iterator[list[pa.RecordBatch]]:
+        # the parser works on small blocks (its buffers scale with the block size); the normaliser gets
+        # groups of about batch_bytes (its cost per call is mostly fixed)
+        group: list[pa.RecordBatch] = []
+        size = 0
         while True:
             try:
-                yield reader.read_next_batch()
+                batch = reader.read_next_batch()
             except StopIteration:
+                if group:
+                    yield group
                 return
             except pa.ArrowInvalid as exc:
                 from kzevents.validation import locate_csv_error
 
                 raise DataError([locate_csv_error(p, encoding, len(header), str(exc))]) from None
+            group.append(batch)
+            size += batch.nbytes
+            if size >= batch_bytes:
+                yield group
+                group, size = [], 0
 
     offset = 0
     pending: pa.Table | None = None
@@ -603,10 +749,11 @@ def iter_read(
                 t = collapse_monadic(t.filter(pc.invert(tail)))
             return t
 
-        for batch in batches():
-            futures.append(pool.submit(work, batch, offset))
-            offset += batch.num_rows
-            report.rows_in += batch.num_rows
+        for group in groups():
+            n = sum(b.num_rows for b in group)
+            futures.append(pool.submit(work, group, offset))
+            offset += n
+            report.rows_in += n
             if progress is not None:  # bytes so far, estimated from the average line length
                 progress(report.rows_in, int(report.rows_in * row_bytes))
             while len(futures) > 2:
@@ -643,6 +790,9 @@ def _estimate_row_bytes(path: Path) -> float:
     return len(head) / max(head.count(b"\n"), 1)
 
 
+ROW_GROUP_ROWS = 1 << 15  # rows per Parquet row group written by convert
+
+
 def convert(
     src: str | Path,
     dest: str | Path,
@@ -661,23 +811,48 @@ def convert(
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     os.close(fd)
     try:
-        header, _, _ = sniff(Path(src))
-        layout = detect_layout(header, str(src), format)
-        schema = canonical.schema({"source_file": Path(src).name, "layout": layout.name})
-        # dictionary pages only for the dictionary columns: free text (notes, ids) would be tried and dropped
-        dict_columns = [f.name for f in schema if pa.types.is_dictionary(f.type)]
-        with (
-            pq.ParquetWriter(tmp, schema, compression="zstd", use_dictionary=dict_columns) as writer,
-            ThreadPoolExecutor(1) as io_pool,
-        ):
-            # the writer runs on its own thread while the next batches are read and normalised
+        writer: pq.ParquetWriter | None = None
+        with ThreadPoolExecutor(1) as io_pool:
+            # the writer runs on its own thread while the next batches are read and normalised; batches
+            # are grouped into row groups of about ROW_GROUP_ROWS rows (fewer, larger row groups write
+            # faster and compress better) with one dictionary per column
             writes: deque[Future[None]] = deque()
-            for t in iter_read(src, format, report=report, progress=progress):
-                writes.append(io_pool.submit(writer.write_table, t.replace_schema_metadata(schema.metadata)))
-                while len(writes) > 2:
+            group: list[pa.Table] = []
+            rows = 0
+
+            def flush() -> None:
+                nonlocal group, rows, writer
+                if writer is None:  # created on the first rows, when iter_read has found the layout
+                    schema = canonical.schema({"source_file": Path(src).name, "layout": report.layout})
+                    # dictionary pages only for dictionary columns: free text (notes, ids) would be tried
+                    # and dropped
+                    dict_columns = [f.name for f in schema if pa.types.is_dictionary(f.type)]
+                    writer = pq.ParquetWriter(tmp, schema, compression="zstd", use_dictionary=dict_columns)
+                t = (
+                    pa.concat_tables(group)
+                    .unify_dictionaries()
+                    .replace_schema_metadata(writer.schema.metadata)
+                )
+                writes.append(io_pool.submit(writer.write_table, t))
+                group, rows = [], 0
+                while len(writes) > 1:
                     writes.popleft().result()
-            while writes:
-                writes.popleft().result()
+
+            try:
+                for t in iter_read(src, format, report=report, progress=progress):
+                    group.append(t)
+                    rows += t.num_rows
+                    if rows >= ROW_GROUP_ROWS:
+                        flush()
+                if group:
+                    flush()
+                while writes:
+                    writes.popleft().result()
+            finally:
+                for f in writes:  # an error: let the writes in flight end before the file is closed
+                    f.exception()
+                if writer is not None:
+                    writer.close()
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -190,6 +190,7 @@ def gtd_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Count
 def ged_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Counter[str]) -> pa.Table:
     n = t.num_rows
     start = parse_dates(_s(t, "date_start"), "date_start", issues, counts)
+    issues.check(pc.is_null(start), _s(t, "date_start"), "date_start", "start date is missing")
     end = parse_dates(_s(t, "date_end"), "date_end", issues, Counter())
     prec = pc.take(
         pa.array(["day", "days", "week", "month", "approximate"]),

@@ -1,0 +1,143 @@
+"""The vectorised conversions the readers use: a cell's verdict and value never depend on the other cells of
+its batch (fast and slow paths agree), coded columns mapped per distinct combination equal the row-by-row
+mapping, and reading a file does not drag pandas in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from collections import Counter
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kzevents import _arrow
+from kzevents.readers import _Issues, _recode, parse_dates, to_float, to_int
+
+from .conftest import FIXTURES
+
+# cells built from the characters that make numbers, and the ones that break them
+NUMERIC_CELL = st.one_of(
+    st.none(),
+    st.text(alphabet="0123456789-+. eEnaif", max_size=22),
+    st.integers(-(2**40), 2**40).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+)
+
+
+def _alone(fn, cells):  # type: ignore[no-untyped-def]
+    """Each cell converted in a batch of its own: (value, flagged)."""
+    out = []
+    for cell in cells:
+        issues = _Issues("f", 0)
+        value = fn(pa.array([cell], pa.string()), issues).to_pylist()[0]
+        out.append((value, bool(issues.problems)))
+    return out
+
+
+def _together(fn, cells):  # type: ignore[no-untyped-def]
+    issues = _Issues("f", 0)
+    values = fn(pa.array(cells, pa.string()), issues).to_pylist()
+    flagged = {p.row for p in issues.problems if p.row is not None}
+    return [(v, i + 1 in flagged) for i, v in enumerate(values)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NUMERIC_CELL, min_size=1, max_size=12))
+def test_integers_do_not_depend_on_their_neighbours(cells: list[str | None]) -> None:
+    def fn(a: pa.Array, issues: _Issues) -> pa.Array:
+        return to_int(a, "c", issues, missing=("", "-9"))
+
+    assert _together(fn, cells) == _alone(fn, cells)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NUMERIC_CELL, min_size=1, max_size=12))
+def test_floats_do_not_depend_on_their_neighbours(cells: list[str | None]) -> None:
+    def fn(a: pa.Array, issues: _Issues) -> pa.Array:
+        return to_float(a, "c", issues, -90, 90)
+
+    together, alone = _together(fn, cells), _alone(fn, cells)
+    assert [f for _, f in together] == [f for _, f in alone]
+    assert [v for v, _ in together] == pytest.approx([v for v, _ in alone], nan_ok=False)
+
+
+def test_integer_edges() -> None:
+    cells = ["7", " 8 ", "-0", "0000000000000000000001", "2147483647", "2147483648", "+1", "1.0", None, "-9"]
+    issues = _Issues("f", 0)
+    got = to_int(pa.array(cells, pa.string()), "c", issues, missing=("", "-9")).to_pylist()
+    assert got == [7, 8, 0, 1, 2147483647, None, None, None, None, None]
+    assert [p.value for p in issues.problems] == ["2147483648", "+1", "1.0"]  # int32 overflow, sign, decimal
+
+
+def test_floats_reject_nan_and_infinity_whichever_path() -> None:
+    for cells in (["1.5", "nan"], ["1.5", "inf", " 2"]):
+        issues = _Issues("f", 0)
+        to_float(pa.array(cells, pa.string()), "c", issues, -90, 90)
+        assert [p.value for p in issues.problems] == cells[1:2]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["2020-02-29", "2021-02-29", "21 March 2020", "5-Aug-24", "31-Feb-21", "x", None]),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_dates_do_not_depend_on_their_neighbours(cells: list[str | None]) -> None:
+    def fn(a: pa.Array, issues: _Issues) -> pa.Array:
+        return parse_dates(a, "d", issues, Counter())
+
+    assert _together(fn, cells) == _alone(fn, cells)
+
+
+def test_real_dates_only() -> None:
+    issues = _Issues("f", 0)
+    got = parse_dates(pa.array(["2020-02-29", "2021-02-29"]), "d", issues, Counter()).to_pylist()
+    assert got == [dt.date(2020, 2, 29), None]
+    assert [p.value for p in issues.problems] == ["2021-02-29"]
+
+
+CODES = st.one_of(st.none(), st.sampled_from(["a", "b", "c", "ab"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(CODES, CODES, CODES), min_size=1, max_size=30))
+def test_recode_equals_row_by_row_mapping(rows: list[tuple[str | None, str | None, str | None]]) -> None:
+    def join(values: list[pa.Array]) -> pa.Array:  # null-aware, so null combinations are exercised
+        parts = [pc.fill_null(v, "_") for v in values]
+        return pc.binary_join_element_wise(*parts, "|")
+
+    columns = [pa.array([r[i] for r in rows], pa.string()) for i in range(3)]
+    got, _ = _recode(columns, join)
+    expected = ["|".join("_" if v is None else v for v in r) for r in rows]
+    assert got.cast(pa.string()).to_pylist() == expected
+    single, _ = _recode([columns[0]], join)
+    assert single.cast(pa.string()).to_pylist() == ["_" if r[0] is None else r[0] for r in rows]
+
+
+def test_constants_are_what_they_say() -> None:
+    assert _arrow.strings(("a", None, "ü")).to_pylist() == ["a", None, "ü"]
+    assert _arrow.numbers((1, None, -3), pa.int32()).to_pylist() == [1, None, -3]
+    assert _arrow.lit(None, pa.string()).as_py() is None
+    assert _arrow.lit(False, pa.bool_()).as_py() is False and _arrow.TRUE.as_py() is True
+    assert _arrow.lit(2.5, pa.float64()).as_py() == 2.5
+    assert _arrow.zeros(3).to_pylist() == [0, 0, 0]
+
+
+def test_reading_and_converting_do_not_import_pandas(tmp_path: pytest.TempPathFactory) -> None:
+    pytest.importorskip("pandas")  # the point is moot where pandas is not installed
+    code = (
+        "import sys\n"
+        "from kzevents.readers import convert, read\n"
+        f"read({str(FIXTURES / 'acled' / 'current_text.csv')!r})\n"
+        f"convert({str(FIXTURES / 'acled' / 'current_text.csv')!r}, {str(tmp_path)!r} + '/x.parquet')\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
