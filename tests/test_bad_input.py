@@ -95,6 +95,27 @@ def test_huge_field_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "row 2" in err and "column notes" in err and "longer than" in err
 
 
+@pytest.mark.parametrize("command", ["validate", "convert"])
+def test_bad_byte_after_the_first_megabyte_is_located(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the first MB is sniffed; a Latin-1 byte further down is found by the CSV reader and located by
+    row and column (counting CSV records, so quoted line breaks before it do not shift the row)."""
+    from make_bad_corpus import ROW1, ROW2, lines, with_cell
+
+    body = [with_cell(ROW1, "notes", 'On 1 May, "quoted\nline break" here. ' + "x" * 500)] * 3000
+    bad = with_cell(ROW2, "notes", "Caf\u00e9 owner killed.")
+    path = tmp_path / "late_latin1.csv"
+    path.write_bytes(lines(*body, bad).replace("Caf\u00e9".encode(), b"Caf\xe9"))
+    assert path.stat().st_size > 1 << 20
+    dest = tmp_path / "out.parquet"
+    args = [command, str(path)] + ([str(dest)] if command == "convert" else [])
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "row 3001" in err and "column notes" in err and "not utf-8" in err, err
+    assert not dest.exists()
+
+
 def test_no_traceback_from_the_real_command() -> None:
     r = subprocess.run(
         [sys.executable, "-m", "kzevents", "validate", str(BAD / "binary_junk.csv")],

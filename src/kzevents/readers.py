@@ -644,18 +644,9 @@ def sniff(path: Path, encoding: str | None = None) -> tuple[list[str], str, bool
 
 
 def _first_bad_utf8(path: Path) -> int | None:
-    import codecs
+    from kzevents.validation import first_bad_byte
 
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    pos = 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 22):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                return pos + exc.start
-            pos += len(chunk)
-    return None
+    return first_bad_byte(path, "utf-8")
 
 
 PARSE_BLOCK = 1 << 20  # bytes of CSV per parsed block

@@ -465,20 +465,53 @@ def locate_csv_error(path: Path, encoding: str, n_columns: int, message: str) ->
                         value=",".join(fields)[:200],
                     )
     except UnicodeDecodeError as exc:
-        with open(path, "rb") as fh:
-            data = fh.read(exc.start + 1)
-        line = data.count(b"\n")
-        return Problem(
-            "encoding",
-            f"bytes that are not {encoding} ({exc.reason}) at byte {exc.start}",
-            str(path),
-            row=line,
-            value=repr(data[-20:]),
-        )
+        return _locate_bad_bytes(path, encoding, exc.reason)
     except csv.Error as exc:
         hint = " (a quoted field is never closed)" if "end of data" in str(exc) else ""
         return Problem("csv", f"malformed CSV: {exc}{hint}", str(path), row=row + 1)
     return Problem("csv", f"cannot parse CSV: {message}", str(path), row=row or None)
+
+
+def first_bad_byte(path: Path, encoding: str = "utf-8") -> int | None:
+    """The file offset of the first byte that does not decode, or None (streams the file)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(encoding)()
+    pos = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return pos + exc.start
+            pos += len(chunk)
+    return None
+
+
+def _locate_bad_bytes(path: Path, encoding: str, reason: str) -> Problem:
+    """The row and column of the first undecodable byte: the text before it is parsed as CSV, so quoted
+    line breaks do not throw the row count off."""
+    import csv
+    import io
+
+    offset = first_bad_byte(path, encoding) or 0
+    with open(path, "rb") as fh:
+        data = fh.read(offset + 4)
+    text = data[:offset].decode(encoding, errors="replace")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    at_record_start = text == "" or text.endswith(("\n", "\r"))
+    row = len(records) if at_record_start else len(records) - 1
+    field = 0 if at_record_start or not records else len(records[-1]) - 1
+    header = records[0] if records else []
+    column = header[field] if row > 0 and field < len(header) else None
+    return Problem(
+        "encoding",
+        f"bytes that are not {encoding} ({reason}) at byte {offset}",
+        str(path),
+        row=row,
+        column=column,
+        value=repr(data[max(0, offset - 16) : offset + 4]),
+    )
 
 
 # generic rules for every text column of every format
