@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kzevents import _arrow
-from kzevents.readers import _Issues, _recode, parse_dates, to_float, to_int
+from kzevents._arrow import per_combination as _recode
+from kzevents.readers import _Issues, parse_dates, to_float, to_int
 
 from .conftest import FIXTURES
 
@@ -119,6 +120,15 @@ def test_recode_equals_row_by_row_mapping(rows: list[tuple[str | None, str | Non
     assert got.cast(pa.string()).to_pylist() == expected
     single, _ = _recode([columns[0]], join)
     assert single.cast(pa.string()).to_pylist() == ["_" if r[0] is None else r[0] for r in rows]
+
+
+def test_combinations_that_cannot_be_packed_fall_back_to_rows() -> None:
+    columns = [pa.array(["a", None, "a"]), pa.array(["x", "y", "x"])]
+    values, rows = _arrow.combinations(columns, max_key=2)
+    assert [v.to_pylist() for v in values] == [["a", None, "a"], ["x", "y", "x"]]
+    assert rows.to_pylist() == [0, 1, 2]
+    values, rows = _arrow.combinations(columns)
+    assert len(values[0]) == 2 and rows.to_pylist() == [0, 1, 0]
 
 
 def test_constants_are_what_they_say() -> None:

@@ -9,9 +9,11 @@ build their constants here, from raw buffers, once.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 _NUMPY = {
     pa.int8(): np.int8,
@@ -68,3 +70,63 @@ def lit(value: str | bool | int | float | None, typ: pa.DataType) -> pa.Scalar:
 
 TRUE = lit(True, pa.bool_())
 FALSE = lit(False, pa.bool_())
+
+
+# --- work on distinct values ----------------------------------------------------------------------------
+
+
+def encode(a: pa.Array) -> pa.DictionaryArray:
+    """``a`` dictionary-encoded (left as it is if it already is)."""
+    return a if pa.types.is_dictionary(a.type) else pc.dictionary_encode(a)
+
+
+def combinations(columns: list[pa.Array], max_key: float = 2**62) -> tuple[list[pa.Array], pa.Array]:
+    """The distinct combinations of values across ``columns`` (nulls kept as values), one array per column,
+    and each row's combination index.
+
+    Coded columns (event types, actor types, precisions, admin units) have a few dozen distinct values per
+    batch, so work done per combination instead of per row costs next to nothing. Rows are keyed by packing
+    the columns' dictionary indices into one int64 (a null is the index just past its dictionary).
+    """
+    encoded = [encode(c) for c in columns]
+    radices = [len(d.dictionary) + 1 for d in encoded]
+    if float(np.prod([float(r) for r in radices])) >= max_key:  # cannot pack: each row on its own
+        n = len(columns[0])
+        rows = pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(np.arange(n, dtype=np.int64))])
+        return [pc.take(d.dictionary, d.indices) for d in encoded], rows
+    with_null = [pa.concat_arrays([d.dictionary, pa.nulls(1, d.dictionary.type)]) for d in encoded]
+    if len(encoded) == 1:
+        d = encoded[0]
+        if not d.null_count:
+            return [d.dictionary], d.indices
+        return with_null, pc.fill_null(d.indices, lit(radices[0] - 1, pa.int32()))
+    key = None
+    for d, radix in zip(encoded, radices, strict=True):
+        i = pc.cast(pc.fill_null(d.indices, lit(radix - 1, pa.int32())), pa.int64())
+        key = i if key is None else pc.add(pc.multiply(key, lit(radix, pa.int64())), i)
+    combos = pc.dictionary_encode(key)
+    rest = combos.dictionary
+    digits = []
+    for radix in reversed(radices):
+        r = lit(radix, pa.int64())
+        digits.append(pc.cast(pc.subtract(rest, pc.multiply(pc.divide(rest, r), r)), pa.int32()))
+        rest = pc.divide(rest, r)
+    values = [pc.take(v, digit) for v, digit in zip(with_null, reversed(digits), strict=True)]
+    return values, combos.indices
+
+
+def per_combination(
+    columns: list[pa.Array], fn: Callable[[list[pa.Array]], pa.Array]
+) -> tuple[pa.DictionaryArray, pa.Array]:
+    """``fn`` applied to the distinct combinations of ``columns`` only (see :func:`combinations`), spread to
+    every row as a dictionary array; also returns each row's combination index."""
+    values, row_index = combinations(columns)
+    out = pc.dictionary_encode(fn(values))
+    return pa.DictionaryArray.from_arrays(pc.take(out.indices, row_index), out.dictionary), row_index
+
+
+def spread(columns: list[pa.Array], fn: Callable[[list[pa.Array]], pa.Array]) -> pa.Array:
+    """``fn`` applied to the distinct combinations of ``columns`` only, spread to every row as a plain
+    array (for masks and numbers)."""
+    values, row_index = combinations(columns)
+    return pc.take(fn(values), row_index)

@@ -18,7 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kzevents import canonical
-from kzevents._arrow import FALSE, TRUE, lit, strings, zeros
+from kzevents._arrow import FALSE, TRUE, encode, lit, strings, zeros
+from kzevents._arrow import per_combination as _recode
 from kzevents.errors import DataError, Problem, UsageError
 from kzevents.validation import valid_ymd
 
@@ -132,56 +133,6 @@ def _dict(a: pa.Array) -> pa.Array:
     return pc.dictionary_encode(a.cast(pa.string()))
 
 
-def _encode(a: pa.Array) -> pa.DictionaryArray:
-    """``a`` dictionary-encoded (left as is if it already is)."""
-    return a if pa.types.is_dictionary(a.type) else pc.dictionary_encode(a)
-
-
-def _recode(
-    columns: list[pa.Array], fn: Callable[[list[pa.Array]], pa.Array]
-) -> tuple[pa.DictionaryArray, pa.Array]:
-    """Apply ``fn`` to the distinct combinations of ``columns`` only, and spread the result to every row.
-
-    Coded columns (event types, actor types, precisions, admin units) have a few dozen distinct values per
-    batch, so the string work runs on those instead of on every row. ``fn`` gets one array per column (the
-    distinct combinations, nulls kept) and returns one value per combination. Returns the result as a
-    dictionary array and the row → combination index (to spread other per-combination arrays).
-    """
-    encoded = [_encode(c) for c in columns]
-    if len(encoded) == 1:
-        d = encoded[0]
-        keys_values, row_index = [d.dictionary], d.indices
-        # a null cell has a null index; give it its own combination at the end
-        size = len(d.dictionary)
-        if d.null_count:
-            keys_values = [pa.concat_arrays([d.dictionary, pa.nulls(1, d.dictionary.type)])]
-            row_index = pc.fill_null(d.indices, lit(size, pa.int32()))
-    else:
-        key = None
-        for d in encoded:
-            size = len(d.dictionary) + 1
-            i = pc.cast(pc.fill_null(d.indices, lit(size - 1, pa.int32())), pa.int64())
-            key = i if key is None else pc.add(pc.multiply(key, lit(size, pa.int64())), i)
-        combos = pc.dictionary_encode(key)
-        row_index = combos.indices
-        keys_values = []
-        rest = combos.dictionary
-        radices = [len(d.dictionary) + 1 for d in encoded]
-        digits = []
-        for radix in reversed(radices):
-            r = lit(radix, pa.int64())
-            digits.append(pc.cast(pc.subtract(rest, pc.multiply(pc.divide(rest, r), r)), pa.int32()))
-            rest = pc.divide(rest, r)
-        for d, digit in zip(encoded, reversed(digits), strict=True):
-            # the index just past the dictionary stands for null
-            keys_values.append(
-                pc.take(pa.concat_arrays([d.dictionary, pa.nulls(1, d.dictionary.type)]), digit)
-            )
-    mapped = fn(keys_values)
-    out = pc.dictionary_encode(mapped)
-    return pa.DictionaryArray.from_arrays(pc.take(out.indices, row_index), out.dictionary), row_index
-
-
 class _Issues:
     """Problems found while normalising one batch (bad numbers, impossible dates)."""
 
@@ -283,7 +234,7 @@ def parse_dates(a: pa.Array, column: str, issues: _Issues, counts: Counter[str])
 
     A file has few distinct dates, so each distinct string is parsed once and the result spread by index.
     """
-    enc = _encode(a)
+    enc = encode(a)
     values, indices = enc.dictionary, enc.indices
     try:  # fast path: every distinct value is a valid YYYY-MM-DD (Arrow checks the calendar)
         return pc.take(pc.cast(values, pa.date32()), indices)
@@ -361,7 +312,7 @@ def _actor_type(a: pa.Array, counts: Counter[str]) -> pa.Array:
     labels = _acled_tables()["labels"]
     keys = strings(tuple(str(k) for k in labels))
     texts = strings(tuple(labels.values()))
-    d = _encode(a)
+    d = encode(a)
     numeric = pc.match_substring_regex(d.dictionary, r"^[1-8]$")
     if pc.any(numeric).as_py():
         n_numeric = pc.sum(pc.cast(pc.take(numeric, d.indices), pa.int64())).as_py() or 0
@@ -378,7 +329,7 @@ def _actor_type(a: pa.Array, counts: Counter[str]) -> pa.Array:
 
 def _check_known(a: pa.Array, known: pa.Array, column: str, message: str, issues: _Issues) -> None:
     """Report the rows of a coded column whose value is not in ``known`` (checked on distinct values)."""
-    d = _encode(a)
+    d = encode(a)
     bad = pc.invert(pc.is_in(d.dictionary, value_set=known))
     if pc.any(bad).as_py():
         issues.check(pc.take(bad, d.indices), a, column, message)
@@ -398,7 +349,7 @@ def acled_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Cou
     assoc2 = "ally_actor_2" if layout.name == "acled-2016" else "assoc_actor_2"
     fatal = to_int(_s(t, "fatalities"), "fatalities", issues)
     issues.check(pc.less(fatal, lit(0, pa.int32())), _s(t, "fatalities"), "fatalities", "negative fatalities")
-    et, sub = _encode(_s(t, "event_type")), _encode(_s(t, "sub_event_type"))
+    et, sub = encode(_s(t, "event_type")), encode(_s(t, "sub_event_type"))
     a1_type = _actor_type(_s(t, "inter1"), counts)
     ours = _ours_from_acled(et, sub, a1_type)
     time_prec = _lookup(_s(t, "time_precision"), ("1", "2", "3"), ("day", "week", "month"))
@@ -423,9 +374,9 @@ def acled_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Cou
         "native_sub_event_type": sub,
         "summary": _s(t, "notes"),
         "country_iso3": iso3,
-        "country": _encode(_s(t, "country")),
+        "country": encode(_s(t, "country")),
         "admin1_code": _kz_admin1(_s(t, "admin1"), iso3),
-        "admin1": _encode(_s(t, "admin1")),
+        "admin1": encode(_s(t, "admin1")),
         "admin2": _s(t, "admin2"),
         "location": _s(t, "location"),
         "latitude": to_float(_s(t, "latitude"), "latitude", issues, -90, 90),
@@ -441,7 +392,7 @@ def acled_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Cou
         "fatalities_best": fatal,
         "fatalities_high": fatal,
         "source_names": _split(_s(t, "source"), "; "),
-        "source_scale": _encode(_s(t, "source_scale")),
+        "source_scale": encode(_s(t, "source_scale")),
     }
     return _assemble(cols, n)
 
@@ -477,7 +428,7 @@ def _iso_numeric_to_alpha3() -> dict[str, str]:
 
 def _iso3(t: pa.Table, layout: Layout) -> pa.Array:
     if "iso3" in t.column_names:
-        return _encode(_s(t, "iso3"))
+        return encode(_s(t, "iso3"))
     if "iso" in t.column_names:
         table = _iso_numeric_to_alpha3()
         keys, values = strings(tuple(table)), strings(tuple(table.values()))
