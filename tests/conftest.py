@@ -3,6 +3,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# no per-example deadline: the first example of a test pays one-time imports and caches, and a timing is
+# not what these properties are about (speed is measured by benchmarks/)
+settings.register_profile("kzevents", deadline=None)
+settings.load_profile("kzevents")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

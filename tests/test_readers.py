@@ -228,3 +228,21 @@ def test_ged_round_trip_puts_deaths_on_the_right_sides(tmp_path: Path) -> None:
         if row["native_event_type"] == "state-based":
             assert row["deaths_perpetrators"] == inc.fatalities.perpetrators
             assert row["deaths_security"] == inc.fatalities.security
+
+
+def test_a_cell_longer_than_a_parse_block_is_read(tmp_path: Path) -> None:
+    """The parser reads 1 MB blocks; a 3 MB cell makes it start again with larger blocks after the rows
+    already read, so no row is lost or repeated."""
+    import sys
+
+    sys.path.insert(0, str(FIXTURES))
+    from make_bad_corpus import ROW1, ROW2, ROW3, lines, with_cell
+
+    rows = [ROW1, with_cell(ROW2, "notes", "long " * 600_000), ROW3]
+    rows += [ROW3.replace("KAZ9003", f"KAZ8{i}") for i in range(3000)]
+    path = tmp_path / "long_cell.csv"
+    path.write_bytes(lines(*rows))
+    t, report = read(path)
+    assert report.rows_in == t.num_rows == len(rows)
+    assert t.column("summary")[1].as_py() == "long " * 600_000
+    assert t.column("event_id").to_pylist()[:3] == ["KAZ9001", "KAZ9002", "KAZ9003"]

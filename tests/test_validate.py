@@ -37,6 +37,48 @@ RULES = [
     ColumnRule("n", nullable=True, types=frozenset({"number"}), minimum=-90, maximum=90),
     ColumnRule("e", nullable=True, types=frozenset(), enum=("A", "B", 1, 2, None)),
     ColumnRule("s", nullable=False, types=frozenset({"string"}), pattern="^[A-Z]{3}[0-9]+$", max_length=8),
+    ColumnRule("t", nullable=True, types=frozenset({"string"}), min_length=2, max_length=3),
+    ColumnRule("u", nullable=False, types=frozenset({"integer"}), minimum=0, maximum=10**17),
+    ColumnRule(
+        "d",
+        nullable=True,
+        types=frozenset({"string"}),
+        pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        date_format=True,
+    ),
+]
+
+# a column of only these takes the fast date path; one bad cell sends it down the regex path
+DATES = ["2020-02-29", "2021-02-29", "0000-01-01", "0001-01-01", "2021-13-01", "2021-02-03\n", "2021-2-3", ""]
+
+# strings Arrow's number parsers read differently from the JSON Schema rule (hex, nan/inf, a "+", too many
+# digits, overflow) next to plain numbers: a column of only these takes the validator's fast path
+TRICKY_NUMBERS = [
+    "0x1F",
+    "0X1",
+    "NaN",
+    "inf",
+    "-Infinity",
+    "+1",
+    "+1.5",
+    "1e400",
+    "-1e400",
+    "0000000000000000001",
+    "123456789012345678",
+    "-123456789012345678",
+    "100000000000000001",
+    "1234567890123456789",
+    ".5",
+    "5.",
+    "-",
+    "1E5",
+    "-0.0",
+    "12",
+    "-7",
+    "45.5",
+    "é",
+    "ab",
+    "abcd",
 ]
 
 
@@ -64,6 +106,7 @@ RULES = [
                     "1e2",
                     "-0",
                     "007",
+                    *TRICKY_NUMBERS,
                 ]
             ),
             st.text(max_size=6),
@@ -73,6 +116,27 @@ RULES = [
     )
 )
 def test_column_checks_agree_with_jsonschema(rule: ColumnRule, cells: list[str]) -> None:
+    _agree_with_jsonschema(rule, cells)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+@given(
+    cells=st.lists(
+        st.sampled_from(["12", "-7", "45.5", "0", "007", "1E5", ".5", "", *TRICKY_NUMBERS[:13]]),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_numeric_fast_path_agrees_with_jsonschema(rule: ColumnRule, cells: list[str]) -> None:
+    _agree_with_jsonschema(rule, cells)
+
+
+@given(cells=st.lists(st.sampled_from(DATES), min_size=1, max_size=8))
+def test_date_checks_agree_with_jsonschema(cells: list[str]) -> None:
+    _agree_with_jsonschema(RULES[-1], cells)
+
+
+def _agree_with_jsonschema(rule: ColumnRule, cells: list[str]) -> None:
     import jsonschema
 
     prop: dict[str, object] = {}
@@ -82,13 +146,18 @@ def test_column_checks_agree_with_jsonschema(rule: ColumnRule, cells: list[str])
         prop["type"] = sorted(rule.types) + (["null"] if rule.nullable else [])
     for key, value in (
         ("pattern", rule.pattern),
+        ("minLength", rule.min_length),
         ("maxLength", rule.max_length),
         ("minimum", rule.minimum),
         ("maximum", rule.maximum),
     ):
         if value is not None:
             prop[key] = value
-    validator = jsonschema.Draft202012Validator(prop)
+    if rule.date_format:
+        prop["format"] = "date"
+    validator = jsonschema.Draft202012Validator(
+        prop, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
     expected = [not validator.is_valid(cell_to_json(c, rule)) for c in cells]
     masks = check_column(pa.array(cells, pa.string()), rule)
     got = [any(m[i].as_py() for m, _, _ in masks) for i in range(len(cells))]

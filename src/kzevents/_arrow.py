@@ -53,6 +53,11 @@ def zeros(n: int) -> pa.Array:
     return pa.Array.from_buffers(pa.int32(), n, [None, pa.py_buffer(np.zeros(n, np.int32))])
 
 
+def falses(n: int) -> pa.Array:
+    """``n`` False values."""
+    return pa.Array.from_buffers(pa.bool_(), n, [None, pa.py_buffer(np.zeros((n + 7) // 8, np.uint8))])
+
+
 @functools.cache
 def lit(value: str | bool | int | float | None, typ: pa.DataType) -> pa.Scalar:
     """An Arrow scalar of type ``typ`` (None is the null of that type)."""

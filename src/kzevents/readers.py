@@ -625,21 +625,19 @@ def iter_read(
     if encoding != "utf-8":
         report.normalised[f"decoded as {encoding}"] += 1
     names = [h if h else f"_unnamed{i}" for i, h in enumerate(header)]
-    try:
-        reader = pacsv.open_csv(
-            str(p),
-            read_options=pacsv.ReadOptions(
-                encoding=encoding, block_size=min(PARSE_BLOCK, batch_bytes), skip_rows=1, column_names=names
-            ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in names},
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
-        )
-    except pa.ArrowInvalid as exc:
-        raise DataError([Problem("csv", f"cannot parse CSV: {exc}", str(p), row=1)]) from None
+    from kzevents.validation import stream_csv
+
+    reader = stream_csv(
+        p,
+        names,
+        encoding,
+        min(PARSE_BLOCK, batch_bytes),
+        pacsv.ConvertOptions(
+            column_types={c: pa.string() for c in names},
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
     normalise = _normaliser(layout)
     row_bytes = _estimate_row_bytes(p) if progress is not None else 0.0
 
@@ -654,7 +652,7 @@ def iter_read(
         size = 0
         while True:
             try:
-                batch = reader.read_next_batch()
+                batch = next(reader)
             except StopIteration:
                 if group:
                     yield group

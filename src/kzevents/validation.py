@@ -9,7 +9,6 @@ same verdict on every row and column, only much faster. Cross-field rules that J
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -18,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kzevents._arrow import FALSE, falses, lit, numbers, strings
 from kzevents.errors import Problem, UsageError
 from kzevents.resources import schema as load_schema
 
@@ -175,22 +176,26 @@ def reference_problems(rows: list[dict[str, str]], schema_name: str) -> set[tupl
 
 def valid_ymd(col: pa.Array, shaped: pa.Array) -> pa.Array:
     """True where a ``YYYY-MM-DD``-shaped string is a real calendar date (year >= 1), vectorised."""
-    safe = pc.if_else(shaped, col, "2000-01-01")
+
+    def i(v: int) -> pa.Scalar:
+        return lit(v, pa.int32())
+
+    safe = pc.if_else(shaped, col, lit("2000-01-01", pa.string()))
     y = pc.cast(pc.utf8_slice_codeunits(safe, 0, 4), pa.int32())
     m = pc.cast(pc.utf8_slice_codeunits(safe, 5, 7), pa.int32())
     d = pc.cast(pc.utf8_slice_codeunits(safe, 8, 10), pa.int32())
     leap = pc.and_(
-        pc.equal(pc.bit_wise_and(y, 3), 0),
-        pc.or_(pc.not_equal(pc.remainder(y, 100), 0), pc.equal(pc.remainder(y, 400), 0)),
+        pc.equal(pc.bit_wise_and(y, i(3)), i(0)),
+        pc.or_(pc.not_equal(pc.remainder(y, i(100)), i(0)), pc.equal(pc.remainder(y, i(400)), i(0))),
     )
     month_len = pc.take(
-        pa.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], pa.int32()),
-        pc.if_else(pc.and_(pc.greater_equal(m, 1), pc.less_equal(m, 12)), m, 0),
+        numbers((0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), pa.int32()),
+        pc.if_else(pc.and_(pc.greater_equal(m, i(1)), pc.less_equal(m, i(12))), m, i(0)),
     )
-    month_len = pc.if_else(pc.and_(leap, pc.equal(m, 2)), 29, month_len)
+    month_len = pc.if_else(pc.and_(leap, pc.equal(m, i(2))), i(29), month_len)
     return pc.and_(
-        pc.and_(pc.greater_equal(y, 1), pc.greater_equal(d, 1)),
-        pc.and_(pc.greater(month_len, 0), pc.less_equal(d, month_len)),
+        pc.and_(pc.greater_equal(y, i(1)), pc.greater_equal(d, i(1))),
+        pc.and_(pc.greater(month_len, i(0)), pc.less_equal(d, month_len)),
     )
 
 
@@ -213,19 +218,82 @@ def check_column(col: pa.Array, rule: ColumnRule) -> list[tuple[pa.Array, str, s
     return check_values(col, rule)
 
 
+def _numbers_fast(
+    col: pa.Array, present: pa.Array, any_empty: bool, first: np.ndarray, rule: ColumnRule
+) -> tuple[Any, ...] | None:
+    """(is_int, is_num, as_number) when every present cell is a number by the regexes, found with one Arrow
+    cast instead of a regex per cell; None when the column needs the regexes (some cell is not a plain
+    number, or is a form Arrow reads and JSON Schema's rule does not).
+
+    Arrow's float parser also reads nan/inf and a leading "+", and its integer parser reads hex ("0x1F"):
+    those are excluded here, so a fast verdict is always the regex's verdict.
+    """
+    if (first == ord("+")).any():
+        return None
+    target = pc.if_else(present, col, lit(None, pa.string())) if any_empty else col
+    if rule.admits_number:
+        try:
+            floats = pc.cast(target, pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        if not pc.all(pc.is_finite(floats)).as_py():
+            return None
+        is_int = None
+        if rule.enum is not None and rule.admits_int:  # an enum of numbers needs to tell ints apart
+            is_int = pc.match_substring_regex(col, INT_RE)
+        return is_int, present, floats
+    if not rule.admits_int:
+        return None
+    if (pc.max(pc.binary_length(col)).as_py() or 0) > 18:  # INT_RE allows 18 characters of digits
+        return None
+    try:
+        ints = pc.cast(target, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    data = string_bytes(col)
+    if ((data == ord("x")) | (data == ord("X"))).any():
+        return None
+    return present, None, ints
+
+
+def _dates_fast(col: pa.Array, any_empty: bool, present: pa.Array) -> bool:
+    """Whether every present cell is a real YYYY-MM-DD date with year >= 1 (one Arrow cast; Arrow checks
+    the calendar and reads only that exact form)."""
+    target = pc.if_else(present, col, lit(None, pa.string())) if any_empty else col
+    try:
+        dates = pc.cast(target, pa.date32())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    earliest = pc.min(pc.cast(dates, pa.int32())).as_py()
+    return earliest is None or earliest >= -719162  # 0001-01-01
+
+
 def check_values(col: pa.Array, rule: ColumnRule) -> list[tuple[pa.Array, str, str]]:
     col = col.cast(pa.string()) if col.type != pa.string() else col
-    empty = pc.equal(col, "")
+    byte_lengths, first = string_heads(col)
+    any_empty = bool((byte_lengths == 0).any())
+    empty = pc.equal(pc.binary_length(col), lit(0, pa.int32())) if any_empty else falses(len(col))
     failures: list[tuple[pa.Array, str, str]] = []
-    if not rule.nullable:
+    if not rule.nullable and any_empty:
         failures.append((empty, "required", "value is missing"))
     present = pc.invert(empty)
-    is_int = pc.match_substring_regex(col, INT_RE) if rule.admits_int else None
-    is_num = pc.match_substring_regex(col, NUM_RE) if rule.admits_number else None
+    is_int: pa.Array | None = None
+    is_num: pa.Array | None = None
     as_number: pa.Array | None = None
-    if is_int is not None or is_num is not None:
-        numeric_mask = is_int if is_num is None else (is_num if is_int is None else pc.or_(is_int, is_num))
-        as_number = pc.cast(pc.if_else(numeric_mask, col, "0"), pa.float64())
+    numeric_rule = rule.admits_int or rule.admits_number
+    fast = _numbers_fast(col, present, any_empty, first, rule) if numeric_rule else None
+    if fast is not None:
+        is_int, is_num, as_number = fast
+    else:
+        is_int = pc.match_substring_regex(col, INT_RE) if rule.admits_int else None
+        is_num = pc.match_substring_regex(col, NUM_RE) if rule.admits_number else None
+        if is_int is not None or is_num is not None:
+            numeric_mask = (
+                is_int if is_num is None else (is_num if is_int is None else pc.or_(is_int, is_num))
+            )
+            # integers stay exact (INT_RE's 18 digits fit int64); anything with a number is a float
+            typ = pa.int64() if is_num is None else pa.float64()
+            as_number = pc.cast(pc.if_else(numeric_mask, col, lit("0", pa.string())), typ)
     is_str = present
     if is_int is not None:
         is_str = pc.and_(is_str, pc.invert(is_int))
@@ -235,10 +303,10 @@ def check_values(col: pa.Array, rule: ColumnRule) -> list[tuple[pa.Array, str, s
     if rule.enum is not None:
         str_values = [v for v in rule.enum if isinstance(v, str)]
         int_values = [v for v in rule.enum if isinstance(v, int) and not isinstance(v, bool)]
-        ok = pc.and_(is_str, pc.is_in(col, value_set=pa.array(str_values, pa.string())))
+        ok = pc.and_(is_str, pc.is_in(col, value_set=strings(tuple(str_values))))
         if is_int is not None:
-            ints = pc.cast(pc.if_else(is_int, col, "0"), pa.int64())
-            ok = pc.or_(ok, pc.and_(is_int, pc.is_in(ints, value_set=pa.array(int_values, pa.int64()))))
+            ints = pc.cast(pc.if_else(is_int, col, lit("0", pa.string())), pa.int64())
+            ok = pc.or_(ok, pc.and_(is_int, pc.is_in(ints, value_set=numbers(tuple(int_values), pa.int64()))))
         failures.append((pc.and_(present, pc.invert(ok)), "enum", "not one of the allowed values"))
     elif rule.types and "string" not in rule.types:  # a present cell is always a valid string
         numeric = (
@@ -261,36 +329,47 @@ def check_values(col: pa.Array, rule: ColumnRule) -> list[tuple[pa.Array, str, s
                 f"does not match {rule.pattern}",
             )
         )
-    if rule.min_length is not None:
+    # lengths count code points; bytes bound them from above, so utf8_length is needed only past the bound
+    # (and minLength 1 cannot fail: a present cell has at least one character)
+    if rule.min_length is not None and rule.min_length > 1:
         failures.append(
-            (pc.and_(is_str, pc.less(pc.utf8_length(col), rule.min_length)), "minLength", "too short")
+            (
+                pc.and_(is_str, pc.less(pc.utf8_length(col), lit(rule.min_length, pa.int32()))),
+                "minLength",
+                "too short",
+            )
         )
-    if rule.max_length is not None:
+    if rule.max_length is not None and len(byte_lengths) and int(byte_lengths.max()) > rule.max_length:
         failures.append(
-            (pc.and_(is_str, pc.greater(pc.utf8_length(col), rule.max_length)), "maxLength", "too long")
+            (
+                pc.and_(is_str, pc.greater(pc.utf8_length(col), lit(rule.max_length, pa.int32()))),
+                "maxLength",
+                "too long",
+            )
         )
     if as_number is not None:
         numeric_present = is_int if is_num is None else (is_num if is_int is None else pc.or_(is_int, is_num))
-        if rule.minimum is not None:
-            failures.append(
-                (
-                    pc.and_(numeric_present, pc.less(as_number, rule.minimum)),
-                    "minimum",
-                    f"less than {rule.minimum}",
-                )
-            )
-        if rule.maximum is not None:
-            failures.append(
-                (
-                    pc.and_(numeric_present, pc.greater(as_number, rule.maximum)),
-                    "maximum",
-                    f"more than {rule.maximum}",
-                )
-            )
-    if rule.date_format:
+        for bound, compare, code, text in (
+            (rule.minimum, pc.less, "minimum", "less than"),
+            (rule.maximum, pc.greater, "maximum", "more than"),
+        ):
+            if bound is None:
+                continue
+            if pa.types.is_integer(as_number.type) and float(bound).is_integer():
+                limit = lit(int(bound), pa.int64())  # compared exactly, as JSON Schema compares integers
+            else:
+                limit = lit(float(bound), pa.float64())
+                as_number = pc.cast(as_number, pa.float64(), safe=False)
+            failures.append((pc.and_(numeric_present, compare(as_number, limit)), code, f"{text} {bound}"))
+    if rule.date_format and (numeric_rule or not _dates_fast(col, any_empty, present)):
         shaped = pc.and_(is_str, pc.match_substring_regex(col, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+        # JSON Schema's "date" format: exactly YYYY-MM-DD (no final newline) and a real date
         failures.append(
-            (pc.and_(shaped, pc.invert(valid_ymd(col, shaped))), "format", "not a valid date (YYYY-MM-DD)")
+            (
+                pc.and_(is_str, pc.invert(pc.and_(shaped, valid_ymd(col, shaped)))),
+                "format",
+                "not a valid date (YYYY-MM-DD)",
+            )
         )
     return failures
 
@@ -366,7 +445,7 @@ def validate_table(
 ) -> None:
     """Check one batch (all columns as strings) and add its problems to ``report``."""
     compiled = compile_schema(schema_name)
-    failing = pa.array([False] * table.num_rows, pa.bool_())
+    failing = falses(table.num_rows)
     for rule in compiled.columns if rules is None else rules:
         if rule.name not in table.column_names:
             continue
@@ -397,12 +476,12 @@ def _collect(
     failing: pa.Array,
 ) -> pa.Array:
     if mask.null_count:
-        mask = pc.fill_null(mask, False)
+        mask = pc.fill_null(mask, FALSE)
     if not pc.any(mask).as_py():
         return failing
     idx = pc.indices_nonzero(mask).to_pylist()
     room = MAX_LISTED - len(report.problems)
-    values = pc.take(col, pa.array(idx[: max(room, 0)], pa.int64())).to_pylist() if room > 0 else []
+    values = pc.take(col, pc.indices_nonzero(mask)[: max(room, 0)]).to_pylist() if room > 0 else []
     for k, i in enumerate(idx):
         if k < len(values):
             v = values[k]
@@ -424,26 +503,77 @@ def _collect(
 # --- files -------------------------------------------------------------------------------------------
 
 
-def iter_csv_batches(
-    path: str | Path, columns: list[str], encoding: str = "utf-8", block_size: int = 1 << 24
+PARSE_BLOCK = 1 << 20  # bytes of CSV per parsed block (the parser's buffers grow with the block)
+CHECK_BYTES = 1 << 23  # bytes of strings per checked table (the checks' cost per call is mostly fixed)
+
+
+MAX_BLOCK = 1 << 30
+
+
+def stream_csv(
+    path: str | Path, columns: list[str], encoding: str, block_size: int, convert_options: Any
 ) -> Iterator[pa.RecordBatch]:
-    """Stream a CSV file as record batches of strings (empty cells stay empty strings); the header line is
-    skipped and ``columns`` name the fields (an unnamed index column gets a placeholder name)."""
+    """Record batches of a CSV file with a header line (skipped; ``columns`` name the fields), parsed in
+    blocks of ``block_size`` bytes. A row longer than a block (a huge cell) makes Arrow's streaming
+    parser give up; the stream then resumes after the rows already given, with blocks 8 times larger.
+    (Arrow counts blank lines among the rows it skips, so a file with blank lines and a row longer than a
+    block may repeat a few rows; such a row is reported by the validator anyway.)"""
     import pyarrow.csv as pacsv
 
-    reader = pacsv.open_csv(
-        str(path),
-        read_options=pacsv.ReadOptions(
-            encoding=encoding, block_size=block_size, skip_rows=1, column_names=columns
-        ),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(
+    done = 0
+    while True:
+        reader = pacsv.open_csv(
+            str(path),
+            read_options=pacsv.ReadOptions(
+                encoding=encoding,
+                block_size=block_size,
+                skip_rows=1,
+                skip_rows_after_names=done,
+                column_names=columns,
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=convert_options,
+        )
+        try:
+            for batch in reader:
+                done += batch.num_rows
+                yield batch
+            return
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc) or block_size >= MAX_BLOCK:
+                raise
+            block_size *= 8
+
+
+def iter_csv_tables(
+    path: str | Path, columns: list[str], encoding: str = "utf-8", table_bytes: int = CHECK_BYTES
+) -> Iterator[pa.Table]:
+    """Stream a CSV file as tables of strings (empty cells stay empty strings) of about ``table_bytes``;
+    the header line is skipped and ``columns`` name the fields (an unnamed index column gets a placeholder
+    name)."""
+    import pyarrow.csv as pacsv
+
+    reader = stream_csv(
+        path,
+        columns,
+        encoding,
+        min(PARSE_BLOCK, table_bytes),
+        pacsv.ConvertOptions(
             column_types={c: pa.string() for c in columns},
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
     )
-    yield from reader
+    group: list[pa.RecordBatch] = []
+    size = 0
+    for batch in reader:
+        group.append(batch)
+        size += batch.nbytes
+        if size >= table_bytes:
+            yield pa.Table.from_batches(group)
+            group, size = [], 0
+    if group:
+        yield pa.Table.from_batches(group)
 
 
 def locate_csv_error(path: Path, encoding: str, n_columns: int, message: str) -> Problem:
@@ -524,23 +654,24 @@ FORMULA_RE = r"^=|^[+-][^0-9.]|^@[A-Za-z_.]+\(|^[\t\r]"
 
 
 def safety_rules(t: pa.Table, numeric: set[str]) -> list[tuple[pa.Array, str, str, str]]:
-    """Cells that look like spreadsheet formulas in text columns, and oversized cells. Written to cost one
-    cheap pass per column when nothing is wrong."""
+    """Cells that look like spreadsheet formulas in text columns, and oversized cells. Costs a look at
+    each cell's first byte and length (read off the string buffers) when nothing is wrong."""
     out = []
-    starters = pa.array(["=", "+", "@", "\t", "\r", "-"], pa.string())
     for name in t.column_names:
         col = t.column(name).combine_chunks()
-        lengths = pc.binary_length(col)
-        if (pc.max(lengths).as_py() or 0) > MAX_CELL:
+        lengths, first = string_heads(col)
+        if len(lengths) and int(lengths.max()) > MAX_CELL:
             out.append(
-                (pc.greater(lengths, MAX_CELL), name, "cell-too-long", f"cell longer than {MAX_CELL} bytes")
+                (
+                    pc.greater(pc.binary_length(col), lit(MAX_CELL, pa.int32())),
+                    name,
+                    "cell-too-long",
+                    f"cell longer than {MAX_CELL} bytes",
+                )
             )
-        if name in numeric:
+        if name in numeric or not np.isin(first, FORMULA_STARTERS).any():
             continue
-        suspect = pc.is_in(pc.utf8_slice_codeunits(col, 0, 1), value_set=starters)
-        if not pc.any(suspect).as_py():
-            continue
-        formula = pc.and_(suspect, pc.match_substring_regex(col, FORMULA_RE))
+        formula = pc.match_substring_regex(col, FORMULA_RE)
         out.append(
             (
                 formula,
@@ -550,6 +681,38 @@ def safety_rules(t: pa.Table, numeric: set[str]) -> list[tuple[pa.Array, str, st
             )
         )
     return out
+
+
+FORMULA_STARTERS = np.frombuffer(b"=+@\t\r-", np.uint8)
+
+
+def string_bytes(col: pa.Array) -> np.ndarray:
+    """The bytes of all of a string column's cells, end to end (no copy)."""
+    if not pa.types.is_string(col.type):
+        col = col.cast(pa.string())
+    _, offsets_buf, data_buf = col.buffers()[:3]
+    offsets = np.frombuffer(offsets_buf, np.int32, count=len(col) + 1, offset=col.offset * 4)
+    if data_buf is None or len(col) == 0:
+        return np.zeros(0, np.uint8)
+    return np.frombuffer(data_buf, np.uint8)[offsets[0] : offsets[-1]]
+
+
+def string_heads(col: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's length in bytes and first byte (0 for an empty cell), from the string buffers: no copy,
+    no per-cell work in Python."""
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        col = col.cast(pa.string())
+    n = len(col)
+    _, offsets_buf, data_buf = col.buffers()[:3]
+    width = np.int64 if pa.types.is_large_string(col.type) else np.int32
+    offsets = np.frombuffer(offsets_buf, width, count=n + 1, offset=col.offset * np.dtype(width).itemsize)
+    lengths = np.diff(offsets)
+    data = (
+        np.frombuffer(data_buf, np.uint8) if data_buf is not None and data_buf.size else np.zeros(1, np.uint8)
+    )
+    starts = np.minimum(offsets[:-1], len(data) - 1)
+    first = np.where(lengths > 0, data[starts], 0).astype(np.uint8)
+    return lengths, first
 
 
 def validate_file(
@@ -585,15 +748,14 @@ def validate_file(
     check_ids = id_column in names and layout.name != "acled-monadic"
     ids: list[pa.Array] = []
 
-    def check(batch: pa.RecordBatch, start: int) -> Report:
+    def check(t: pa.Table, start: int) -> Report:
         part = Report(file=str(p), format=layout.name)
-        t = pa_mod.Table.from_batches([batch])
         if layout.format == "acled" and "event_date" in t.column_names:
             t = _iso_dates(t)
         validate_table(t, cw.schema, part, start, rules=rules)
         for mask, column, code, message in safety_rules(t.select(free_text), set()):
             col = t.column(column).combine_chunks()
-            _collect(mask, col, column, code, message, part, start, pa.array([False] * t.num_rows))
+            _collect(mask, col, column, code, message, part, start, falses(t.num_rows))
         return part
 
     offset = 0
@@ -601,19 +763,19 @@ def validate_file(
         from kzevents.readers import _estimate_row_bytes
 
         row_bytes = _estimate_row_bytes(p)
-    # batches are checked on a small thread pool (Arrow compute releases the GIL); at most a few batches
-    # are in flight, so memory stays bounded whatever the file size
+    # tables are checked on a small thread pool (Arrow compute releases the GIL); at most a few are in
+    # flight, so memory stays bounded whatever the file size
     pending: deque[Future[Report]] = deque()
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         try:
-            for batch in iter_csv_batches(p, names, encoding):
-                pending.append(pool.submit(check, batch, offset))
+            for table in iter_csv_tables(p, names, encoding):
+                pending.append(pool.submit(check, table, offset))
                 if check_ids and id_column is not None:
-                    ids.append(batch.column(names.index(id_column)))
-                offset += batch.num_rows
+                    ids.append(table.column(id_column).combine_chunks())
+                offset += table.num_rows
                 if progress is not None:
                     progress(offset, int(offset * row_bytes))
-                while len(pending) > 3:
+                while len(pending) > 2:
                     report.merge(pending.popleft().result())
         except (pa_mod.ArrowInvalid, UnicodeDecodeError) as exc:
             report.add(locate_csv_error(p, encoding, len(header), str(exc)))
@@ -634,9 +796,10 @@ def _iso_dates(t: pa.Table) -> pa.Table:
     from kzevents.readers import _Issues, parse_dates
 
     col = t.column("event_date").combine_chunks()
-    iso = pc.match_substring_regex(col, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-    if pc.all(iso).as_py():
+    distinct = pc.unique(col)
+    if pc.all(pc.match_substring_regex(distinct, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).as_py():
         return t
+    iso = pc.match_substring_regex(col, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
     parsed = parse_dates(col, "event_date", _Issues("", 0), _Counter())
     text = pc.strftime(parsed, format="%Y-%m-%d")
     fixed = pc.if_else(pc.and_(pc.invert(iso), pc.is_valid(text)), text, col)
@@ -646,7 +809,7 @@ def _iso_dates(t: pa.Table) -> pa.Table:
 
 def _duplicates(ids: pa.Array, column: str, report: Report) -> None:
     counts = pc.value_counts(ids)
-    dup = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
+    dup = counts.filter(pc.greater(counts.field("counts"), lit(1, pa.int64()))).field("values")
     if len(dup) == 0:
         return
     mask = pc.is_in(ids, value_set=dup)
@@ -658,5 +821,5 @@ def _duplicates(ids: pa.Array, column: str, report: Report) -> None:
         "identifier occurs more than once in the file",
         report,
         0,
-        pa.array([False] * len(ids)),
+        falses(len(ids)),
     )
