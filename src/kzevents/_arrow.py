@@ -77,6 +77,13 @@ TRUE = lit(True, pa.bool_())
 FALSE = lit(False, pa.bool_())
 
 
+def whole(col: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """A column as one array: the chunk itself when there is one (``combine_chunks`` would copy it)."""
+    if isinstance(col, pa.ChunkedArray):
+        return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+    return col
+
+
 # --- work on distinct values ----------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kzevents import admin, crosswalk
+from kzevents._arrow import whole
 from kzevents.crosswalk import Crosswalk, Row, derive, include, prepare
 from kzevents.errors import KzeventsError
 from kzevents.validation import INT_RE, NUM_RE, cross_rule, valid_ymd
@@ -553,7 +554,7 @@ def _ged_options() -> dict[str, Any]:
 
 
 def _col(t: pa.Table, name: str) -> pa.Array:
-    return t.column(name).combine_chunks().cast(pa.string())
+    return whole(t.column(name)).cast(pa.string())
 
 
 def _blank(col: pa.Array) -> pa.Array:

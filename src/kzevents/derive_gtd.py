@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kzevents import admin, crosswalk
+from kzevents._arrow import whole
 from kzevents.crosswalk import Crosswalk, Row, expand, include, prepare
 from kzevents.errors import KzeventsError
 from kzevents.validation import cross_rule, valid_ymd
@@ -585,7 +586,7 @@ def _gtd_tables() -> dict[str, Any]:
 
 
 def _col(t: pa.Table, name: str) -> pa.Array:
-    return t.column(name).combine_chunks().cast(pa.string())
+    return whole(t.column(name)).cast(pa.string())
 
 
 def _code(t: pa.Table, name: str) -> pa.Array:
@@ -752,14 +753,14 @@ def _kzevents_rules(t: pa.Table, names: set[str], ours: pa.Array) -> list[Failur
             "gtd-summary",
             "summary does not open with the date as month/day/year and a colon (gtd.md §13)",
         )
-    for part, whole in (("nkillter", "nkill"), ("nwoundte", "nwound")):
-        if {part, whole} <= names:
-            a, b = _code(t, part), _code(t, whole)
+    for part, total in (("nkillter", "nkill"), ("nwoundte", "nwound")):
+        if {part, total} <= names:
+            a, b = _code(t, part), _code(t, total)
             both = pc.and_(pc.match_substring_regex(a, r"^[0-9]+$"), pc.match_substring_regex(b, r"^[0-9]+$"))
             bigger = pc.greater(
                 pc.cast(pc.if_else(both, a, "0"), pa.int64()), pc.cast(pc.if_else(both, b, "0"), pa.int64())
             )
-            add(pc.and_(both, bigger), part, "gtd-casualties", f"{part} is more than {whole}")
+            add(pc.and_(both, bigger), part, "gtd-casualties", f"{part} is more than {total}")
     if {"multiple", "related"} <= names:
         related = _col(t, "related")
         add(

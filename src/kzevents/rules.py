@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kzevents import crosswalk
-from kzevents._arrow import lit, spread, strings
+from kzevents._arrow import lit, spread, strings, whole
 from kzevents.derive import interaction_code
 from kzevents.validation import cross_rule
 
@@ -19,7 +19,7 @@ Failure = tuple[pa.Array, str, str, str]
 
 
 def _col(t: pa.Table, name: str) -> pa.Array:
-    return t.column(name).combine_chunks().cast(pa.string())
+    return whole(t.column(name)).cast(pa.string())
 
 
 def _joined_in(t: pa.Table, names: list[str], allowed: frozenset[str]) -> pa.Array:

@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kzevents._arrow import FALSE, falses, lit, numbers, strings
+from kzevents._arrow import FALSE, falses, lit, numbers, strings, whole
 from kzevents.errors import Problem, UsageError
 from kzevents.resources import schema as load_schema
 
@@ -210,7 +210,9 @@ def check_column(col: pa.Array, rule: ColumnRule) -> list[tuple[pa.Array, str, s
 
     Low-cardinality columns are checked once per distinct value and the verdicts spread back by index.
     """
-    costly = rule.pattern is not None or rule.admits_int or rule.admits_number or rule.date_format
+    # regexes cost per cell, and enums (of coded columns) have few distinct values; numbers and dates in a
+    # clean column cost one cast (see _numbers_fast)
+    costly = rule.pattern is not None or rule.enum is not None
     if pa.types.is_dictionary(col.type) or (costly and len(col) > 10_000 and low_cardinality(col)):
         enc = col if pa.types.is_dictionary(col.type) else pc.dictionary_encode(col)
         masks = check_values(enc.dictionary.cast(pa.string()), rule)
@@ -449,7 +451,7 @@ def validate_table(
     for rule in compiled.columns if rules is None else rules:
         if rule.name not in table.column_names:
             continue
-        col = table.column(rule.name).combine_chunks()
+        col = whole(table.column(rule.name))
         for mask, code, message in check_column(col, rule):
             failing = _collect(mask, col, rule.name, f"schema:{code}", message, report, row_offset, failing)
     import kzevents.derive_ged
@@ -459,7 +461,7 @@ def validate_table(
     fmt = schema_name
     if fmt in CROSS_RULES:
         for mask, column, code, message in CROSS_RULES[fmt](table):
-            col = table.column(column).combine_chunks().cast(pa.string())
+            col = whole(table.column(column)).cast(pa.string())
             failing = _collect(mask, col, column, code, message, report, row_offset, failing)
     report.failing_rows += pc.sum(pc.cast(failing, pa.int64())).as_py() or 0
     report.rows += table.num_rows
@@ -570,10 +572,10 @@ def iter_csv_tables(
         group.append(batch)
         size += batch.nbytes
         if size >= table_bytes:
-            yield pa.Table.from_batches(group)
+            yield pa.Table.from_batches(group).combine_chunks()
             group, size = [], 0
     if group:
-        yield pa.Table.from_batches(group)
+        yield pa.Table.from_batches(group).combine_chunks()
 
 
 def locate_csv_error(path: Path, encoding: str, n_columns: int, message: str) -> Problem:
@@ -658,7 +660,7 @@ def safety_rules(t: pa.Table, numeric: set[str]) -> list[tuple[pa.Array, str, st
     each cell's first byte and length (read off the string buffers) when nothing is wrong."""
     out = []
     for name in t.column_names:
-        col = t.column(name).combine_chunks()
+        col = whole(t.column(name))
         lengths, first = string_heads(col)
         if len(lengths) and int(lengths.max()) > MAX_CELL:
             out.append(
@@ -754,7 +756,7 @@ def validate_file(
             t = _iso_dates(t)
         validate_table(t, cw.schema, part, start, rules=rules)
         for mask, column, code, message in safety_rules(t.select(free_text), set()):
-            col = t.column(column).combine_chunks()
+            col = whole(t.column(column))
             _collect(mask, col, column, code, message, part, start, falses(t.num_rows))
         return part
 
@@ -771,7 +773,7 @@ def validate_file(
             for table in iter_csv_tables(p, names, encoding):
                 pending.append(pool.submit(check, table, offset))
                 if check_ids and id_column is not None:
-                    ids.append(table.column(id_column).combine_chunks())
+                    ids.append(whole(table.column(id_column)))
                 offset += table.num_rows
                 if progress is not None:
                     progress(offset, int(offset * row_bytes))
@@ -795,7 +797,7 @@ def _iso_dates(t: pa.Table) -> pa.Table:
 
     from kzevents.readers import _Issues, parse_dates
 
-    col = t.column("event_date").combine_chunks()
+    col = whole(t.column("event_date"))
     distinct = pc.unique(col)
     if pc.all(pc.match_substring_regex(distinct, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).as_py():
         return t
