@@ -43,6 +43,25 @@ RELATED_TYPE = pa.struct(
     [pa.field("incident", pa.string(), nullable=False), pa.field("relation", pa.string())]
 )
 
+# columns whose Parquet column chunks carry min/max statistics (what queries filter on: ids, dates, types,
+# places, coordinates, counts); free text and lists carry none, which saves a pass over them when writing
+STATISTICS_COLUMNS = [
+    "event_id",
+    "dataset",
+    "event_date",
+    "event_date_end",
+    "date_precision",
+    "event_type",
+    "native_event_type",
+    "country_iso3",
+    "admin1_code",
+    "latitude",
+    "longitude",
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
+]
+
 FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     # name, type, nullable, description
     ("event_id", pa.string(), False, "Identifier within its dataset (KZE-0001 for kzevents)"),

@@ -47,6 +47,17 @@ GED_COLUMNS = (
     "ians,deaths_unknown,best,high,low,gwnoa,gwnob"
 ).split(",")
 ACLED_MONADIC = [c for c in ACLED_CURRENT if c not in ("actor2", "assoc_actor_2", "inter2")]
+# the columns each normaliser reads (of any of its layouts); the others are not decoded. The ACLED columns
+# left out are derived (year, disorder_type, interaction, region) or have no canonical column
+# (civilian_targeting, admin3, tags, timestamp, data_id, event_id_no_cnty, gwno). A test reads every
+# fixture with and without this list and compares.
+USED_COLUMNS: dict[str, frozenset[str]] = {
+    "acled": frozenset(
+        "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,assoc_actor_1,ally_actor_1,"
+        "inter1,actor2,assoc_actor_2,ally_actor_2,inter2,iso,iso3,country,admin1,admin2,location,latitude,"
+        "longitude,geo_precision,source,source_scale,notes,fatalities".split(",")
+    ),
+}
 
 
 @attrs.frozen
@@ -634,6 +645,9 @@ def iter_read(
         min(PARSE_BLOCK, batch_bytes),
         pacsv.ConvertOptions(
             column_types={c: pa.string() for c in names},
+            # columns the canonical table does not take are parsed (the row must be well formed) but not
+            # decoded
+            include_columns=[n for n in names if n in USED_COLUMNS.get(layout.format, names)],
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
         ),
@@ -767,7 +781,13 @@ def convert(
                     # dictionary pages only for dictionary columns: free text (notes, ids) would be tried
                     # and dropped
                     dict_columns = [f.name for f in schema if pa.types.is_dictionary(f.type)]
-                    writer = pq.ParquetWriter(tmp, schema, compression="zstd", use_dictionary=dict_columns)
+                    writer = pq.ParquetWriter(
+                        tmp,
+                        schema,
+                        compression="zstd",
+                        use_dictionary=dict_columns,
+                        write_statistics=canonical.STATISTICS_COLUMNS,
+                    )
                 t = (
                     pa.concat_tables(group)
                     .unify_dictionaries()
