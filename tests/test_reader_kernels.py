@@ -160,12 +160,14 @@ def test_reading_and_converting_do_not_import_pandas(tmp_path: pytest.TempPathFa
     ids=lambda p: p.name,
 )
 def test_columns_left_undecoded_are_not_used(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Reading only USED_COLUMNS gives the same canonical table as decoding every column: a column the
-    normaliser reads but the list forgot would come back as nulls and differ here."""
+    """Reading only USED_COLUMNS, with CODED_COLUMNS decoded as dictionaries, gives the same canonical table
+    as decoding every column as plain strings: a column the normaliser reads but the list forgot would come
+    back as nulls and differ here."""
     from kzevents import readers
 
     fast, _ = readers.read(path)
     monkeypatch.setattr(readers, "USED_COLUMNS", {})
+    monkeypatch.setattr(readers, "CODED_COLUMNS", {})
     full, _ = readers.read(path)
     assert fast.equals(full)
 

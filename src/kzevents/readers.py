@@ -47,6 +47,14 @@ GED_COLUMNS = (
     "ians,deaths_unknown,best,high,low,gwnoa,gwnob"
 ).split(",")
 ACLED_MONADIC = [c for c in ACLED_CURRENT if c not in ("actor2", "assoc_actor_2", "inter2")]
+# coded columns (few distinct values) the CSV reader decodes straight into dictionary arrays: it hashes
+# each cell instead of copying it, and the normaliser then works on the distinct values
+CODED_COLUMNS: dict[str, frozenset[str]] = {
+    "acled": frozenset(
+        "event_date,time_precision,event_type,sub_event_type,inter1,inter2,iso,iso3,country,admin1,"
+        "geo_precision,source_scale".split(",")
+    ),
+}
 # the columns each normaliser reads (of any of its layouts); the others are not decoded. The ACLED columns
 # left out are derived (year, disorder_type, interaction, region) or have no canonical column
 # (civilian_targeting, admin3, tags, timestamp, data_id, event_id_no_cnty, gwno). A test reads every
@@ -644,7 +652,12 @@ def iter_read(
         encoding,
         min(PARSE_BLOCK, batch_bytes),
         pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in names},
+            column_types={
+                c: pa.dictionary(pa.int32(), pa.string())
+                if c in CODED_COLUMNS.get(layout.format, ())
+                else pa.string()
+                for c in names
+            },
             # columns the canonical table does not take are parsed (the row must be well formed) but not
             # decoded
             include_columns=[n for n in names if n in USED_COLUMNS.get(layout.format, names)],
