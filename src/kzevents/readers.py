@@ -625,7 +625,7 @@ PARSE_BLOCK = 1 << 20  # bytes of CSV per parsed block
 def iter_read(
     path: str | Path,
     fmt: str | None = None,
-    batch_bytes: int = 1 << 22,
+    batch_bytes: int = 1 << 23,
     report: ReadReport | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[pa.Table]:
