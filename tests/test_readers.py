@@ -15,7 +15,7 @@ import pytest
 from kzevents.canonical import schema
 from kzevents.cli import main
 from kzevents.errors import DataError
-from kzevents.readers import detect_layout, read
+from kzevents.readers import GED_COLUMNS, detect_layout, read
 from kzevents.validation import reference_problems, validate_file
 
 from .conftest import EXTERNAL, FIXTURES, need
@@ -188,6 +188,38 @@ def test_real_ged_sample_reads() -> None:
     )
     assert first["fatalities_best"] == int(rows[0]["best"])
     assert t.column("country_iso3").null_count == 0  # GED's names ("Russia (Soviet Union)") resolved
+
+
+def test_ged_without_a_header_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Some GED candidate releases came without a header row (ged.md §1): the same rows read and validate
+    the same, row numbers count from line 1, and the report says the names were assumed."""
+    path = need(EXTERNAL / "ged/ged_23.1_sample.csv")
+    lines = path.read_bytes().split(b"\n", 1)[1]
+    bare = tmp_path / "ged_no_header.csv"
+    bare.write_bytes(lines)
+    with_header, _ = read(path)
+    t, report = read(bare)
+    assert report.layout == "ged-headerless"
+    assert "no header row: GED's 49 column names assumed" in report.normalised
+    assert t.equals(with_header)
+    assert validate_file(bare).valid
+    # a bad value in data row 3 is reported as row 3 (line 3 of the file)
+    rows = bare.read_text(encoding="utf-8").split("\n")
+    first = next(csv.reader([rows[2]]))
+    first[GED_COLUMNS.index("latitude")] = "123"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(first)
+    rows[2] = out.getvalue()
+    bare.write_text("\n".join(rows), encoding="utf-8")
+    problems = validate_file(bare).problems
+    assert [(p.row, p.column) for p in problems] == [(3, "latitude")]
+
+
+def test_a_line_of_49_words_is_not_taken_for_ged(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text(",".join(f"c{i}" for i in range(49)) + "\n" + ",".join("1" * 49) + "\n")
+    with pytest.raises(DataError, match="matches no known layout"):
+        read(path)
 
 
 def test_gtd_with_unknown_day_and_month(tmp_path: Path) -> None:

@@ -75,6 +75,13 @@ class Layout:
     columns: tuple[str, ...]
     description: str
     encoding: str = "utf-8"
+    has_header: bool = True  # False: line 1 is data and ``columns`` name the fields
+
+    def names(self, header: list[str]) -> list[str]:
+        """The field names to read the file with (an unnamed index column gets a placeholder name)."""
+        if not self.has_header:
+            return list(self.columns)
+        return [h if h else f"_unnamed{i}" for i, h in enumerate(header)]
 
 
 def _layouts() -> list[Layout]:
@@ -102,6 +109,10 @@ def detect_layout(header: list[str], file: str = "<input>", fmt: str | None = No
     for lay in candidates:
         if set(lay.columns) == names:
             return lay
+    if (fmt is None or fmt == "ged") and _headerless_ged(header):
+        return Layout(
+            "ged", "ged-headerless", tuple(GED_COLUMNS), "UCDP GED without a header row", has_header=False
+        )
     best = min(candidates, key=lambda lay: len(set(lay.columns) ^ names))
     missing = [c for c in best.columns if c not in names]
     extra = sorted(names - set(best.columns))
@@ -112,6 +123,18 @@ def detect_layout(header: list[str], file: str = "<input>", fmt: str | None = No
     if extra:
         msg += f", unexpected {', '.join(extra[:10])}"
     raise DataError([Problem("unknown-layout", msg, file, row=0, value=",".join(header)[:300])])
+
+
+def _headerless_ged(first: list[str]) -> bool:
+    """Line 1 is a GED row, not a header (some GED candidate releases came without one; ged.md §1): 49
+    fields, a numeric id first, and dates where date_start and date_end are."""
+    import re
+
+    if len(first) != len(GED_COLUMNS) or not first[0].isdigit():
+        return False
+    date = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}( 00:00:00(\.0+)?)?$")
+    start, end = GED_COLUMNS.index("date_start"), GED_COLUMNS.index("date_end")
+    return bool(date.match(first[start]) and date.match(first[end]))
 
 
 @attrs.define
@@ -643,7 +666,9 @@ def iter_read(
         report.normalised["UTF-8 byte-order mark removed"] += 1
     if encoding != "utf-8":
         report.normalised[f"decoded as {encoding}"] += 1
-    names = [h if h else f"_unnamed{i}" for i, h in enumerate(header)]
+    names = layout.names(header)
+    if not layout.has_header:
+        report.normalised["no header row: GED's 49 column names assumed"] += 1
     from kzevents.validation import stream_csv
 
     reader = stream_csv(
@@ -664,6 +689,7 @@ def iter_read(
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
         ),
+        skip_header=layout.has_header,
     )
     normalise = _normaliser(layout)
     row_bytes = _estimate_row_bytes(p) if progress is not None else 0.0
@@ -687,7 +713,9 @@ def iter_read(
             except pa.ArrowInvalid as exc:
                 from kzevents.validation import locate_csv_error
 
-                raise DataError([locate_csv_error(p, encoding, len(header), str(exc))]) from None
+                raise DataError(
+                    [locate_csv_error(p, encoding, len(names), str(exc), has_header=layout.has_header)]
+                ) from None
             group.append(batch)
             size += batch.nbytes
             if size >= batch_bytes:

@@ -513,7 +513,12 @@ MAX_BLOCK = 1 << 30
 
 
 def stream_csv(
-    path: str | Path, columns: list[str], encoding: str, block_size: int, convert_options: Any
+    path: str | Path,
+    columns: list[str],
+    encoding: str,
+    block_size: int,
+    convert_options: Any,
+    skip_header: bool = True,
 ) -> Iterator[pa.RecordBatch]:
     """Record batches of a CSV file with a header line (skipped; ``columns`` name the fields), parsed in
     blocks of ``block_size`` bytes. A row longer than a block (a huge cell) makes Arrow's streaming
@@ -529,7 +534,7 @@ def stream_csv(
             read_options=pacsv.ReadOptions(
                 encoding=encoding,
                 block_size=block_size,
-                skip_rows=1,
+                skip_rows=1 if skip_header else 0,
                 skip_rows_after_names=done,
                 column_names=columns,
             ),
@@ -548,7 +553,11 @@ def stream_csv(
 
 
 def iter_csv_tables(
-    path: str | Path, columns: list[str], encoding: str = "utf-8", table_bytes: int = CHECK_BYTES
+    path: str | Path,
+    columns: list[str],
+    encoding: str = "utf-8",
+    table_bytes: int = CHECK_BYTES,
+    skip_header: bool = True,
 ) -> Iterator[pa.Table]:
     """Stream a CSV file as tables of strings (empty cells stay empty strings) of about ``table_bytes``;
     the header line is skipped and ``columns`` name the fields (an unnamed index column gets a placeholder
@@ -565,6 +574,7 @@ def iter_csv_tables(
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
+        skip_header=skip_header,
     )
     group: list[pa.RecordBatch] = []
     size = 0
@@ -578,7 +588,9 @@ def iter_csv_tables(
         yield pa.Table.from_batches(group).combine_chunks()
 
 
-def locate_csv_error(path: Path, encoding: str, n_columns: int, message: str) -> Problem:
+def locate_csv_error(
+    path: Path, encoding: str, n_columns: int, message: str, has_header: bool = True
+) -> Problem:
     """Find the first row the CSV reader cannot read (slow path, only after an error)."""
     import csv
 
@@ -586,7 +598,8 @@ def locate_csv_error(path: Path, encoding: str, n_columns: int, message: str) ->
     try:
         with open(path, encoding=encoding, newline="") as fh:
             reader = csv.reader(fh, strict=True)
-            next(reader, None)
+            if has_header:
+                next(reader, None)
             for row, fields in enumerate(reader, start=1):
                 if len(fields) != n_columns:
                     return Problem(
@@ -597,7 +610,7 @@ def locate_csv_error(path: Path, encoding: str, n_columns: int, message: str) ->
                         value=",".join(fields)[:200],
                     )
     except UnicodeDecodeError as exc:
-        return _locate_bad_bytes(path, encoding, exc.reason)
+        return _locate_bad_bytes(path, encoding, exc.reason, has_header)
     except csv.Error as exc:
         hint = " (a quoted field is never closed)" if "end of data" in str(exc) else ""
         return Problem("csv", f"malformed CSV: {exc}{hint}", str(path), row=row + 1)
@@ -620,7 +633,7 @@ def first_bad_byte(path: Path, encoding: str = "utf-8") -> int | None:
     return None
 
 
-def _locate_bad_bytes(path: Path, encoding: str, reason: str) -> Problem:
+def _locate_bad_bytes(path: Path, encoding: str, reason: str, has_header: bool = True) -> Problem:
     """The row and column of the first undecodable byte: the text before it is parsed as CSV, so quoted
     line breaks do not throw the row count off."""
     import csv
@@ -634,7 +647,9 @@ def _locate_bad_bytes(path: Path, encoding: str, reason: str) -> Problem:
     at_record_start = text == "" or text.endswith(("\n", "\r"))
     row = len(records) if at_record_start else len(records) - 1
     field = 0 if at_record_start or not records else len(records[-1]) - 1
-    header = records[0] if records else []
+    header = records[0] if records and has_header else []
+    if not has_header:  # every line is data: rows count from 1
+        row += 1
     column = header[field] if row > 0 and field < len(header) else None
     return Problem(
         "encoding",
@@ -733,7 +748,7 @@ def validate_file(
     layout = detect_layout(header, str(p), fmt)
     cw = crosswalk.get(layout.format)
     compiled = compile_schema(cw.schema)
-    names = [h if h else f"_unnamed{i}" for i, h in enumerate(header)]
+    names = layout.names(header)
     skip = (
         {"event_type", "sub_event_type", "interaction", "inter1", "inter2"}
         if layout.name == "acled-2016"
@@ -770,7 +785,7 @@ def validate_file(
     pending: deque[Future[Report]] = deque()
     with ThreadPoolExecutor(max_workers=2) as pool:
         try:
-            for table in iter_csv_tables(p, names, encoding):
+            for table in iter_csv_tables(p, names, encoding, skip_header=layout.has_header):
                 pending.append(pool.submit(check, table, offset))
                 if check_ids and id_column is not None:
                     ids.append(whole(table.column(id_column)))
@@ -780,7 +795,7 @@ def validate_file(
                 while len(pending) > 2:
                     report.merge(pending.popleft().result())
         except (pa_mod.ArrowInvalid, UnicodeDecodeError) as exc:
-            report.add(locate_csv_error(p, encoding, len(header), str(exc)))
+            report.add(locate_csv_error(p, encoding, len(names), str(exc), has_header=layout.has_header))
         while pending:
             report.merge(pending.popleft().result())
     if offset == 0 and report.valid:
