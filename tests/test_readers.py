@@ -174,6 +174,24 @@ def test_real_files_validate(name: str) -> None:
     assert report.valid, str(report)
 
 
+def test_real_ged_estimates_out_of_order_only_warn(capsys: pytest.CaptureFixture[str]) -> None:
+    """ged.md §4: low <= best <= high fails in 13 of the sample's 1,000 rows (id 236880 among them); a
+    validator must only warn on external GED rows."""
+    path = need(EXTERNAL / "ged/ged_23.1_sample.csv")
+    rows = _csv_rows(path)
+    expected = [
+        i for i, r in enumerate(rows, start=1) if not int(r["low"]) <= int(r["best"]) <= int(r["high"])
+    ]
+    assert len(expected) == 13
+    assert any(rows[i - 1]["id"] == "236880" for i in expected)
+    report = validate_file(path)
+    assert report.valid and not report.problems
+    assert report.warning_counts == {"ged-estimates-external": 13}
+    assert [w.row for w in report.warnings] == expected
+    assert main(["validate", str(path), "--json"]) == 0
+    assert '"ged-estimates-external": 13' in capsys.readouterr().out
+
+
 def test_real_ged_sample_reads() -> None:
     path = need(EXTERNAL / "ged/ged_23.1_sample.csv")
     t, report = read(path)
