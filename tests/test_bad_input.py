@@ -124,3 +124,11 @@ def test_no_traceback_from_the_real_command() -> None:
         check=False,
     )
     assert r.returncode == 1 and "Traceback" not in r.stderr and "binary_junk.csv" in r.stderr
+
+
+@pytest.mark.parametrize("name", ["formula_hyperlink.csv", "formula_in_coded_column.csv"])
+def test_safety_findings_count_their_rows(name: str) -> None:
+    from kzevents.validation import validate_file
+
+    report = validate_file(BAD / name)
+    assert report.counts == {"formula-like": 1} and report.failing_rows == 1

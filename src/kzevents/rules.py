@@ -19,7 +19,9 @@ Failure = tuple[pa.Array, str, str, str]
 
 
 def _col(t: pa.Table, name: str) -> pa.Array:
-    return whole(t.column(name)).cast(pa.string())
+    """A column as strings, or as the dictionary array it was read as (decoding it would cost a copy)."""
+    col = whole(t.column(name))
+    return col if pa.types.is_dictionary(col.type) else col.cast(pa.string())
 
 
 def _joined_in(t: pa.Table, names: list[str], allowed: frozenset[str]) -> pa.Array:

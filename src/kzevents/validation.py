@@ -471,8 +471,10 @@ def validate_table(
     report: Report,
     row_offset: int = 0,
     rules: tuple[ColumnRule, ...] | None = None,
+    extra: Callable[[pa.Table], list[tuple[pa.Array, str, str, str]]] | None = None,
 ) -> None:
-    """Check one batch (all columns as strings) and add its problems to ``report``."""
+    """Check one batch (all columns as strings) and add its problems to ``report``; ``extra`` gives more
+    rules of the same shape as the cross-field ones (masks, column, code, message)."""
     compiled = compile_schema(schema_name)
     failing = falses(table.num_rows)
     for rule in compiled.columns if rules is None else rules:
@@ -486,10 +488,12 @@ def validate_table(
     import kzevents.rules  # noqa: F401
 
     fmt = schema_name
-    if fmt in CROSS_RULES:
-        for mask, column, code, message in CROSS_RULES[fmt](table):
-            col = whole(table.column(column)).cast(pa.string())
-            failing = _collect(mask, col, column, code, message, report, row_offset, failing)
+    more = CROSS_RULES[fmt](table) if fmt in CROSS_RULES else []
+    if extra is not None:
+        more += extra(table)
+    for mask, column, code, message in more:
+        col = whole(table.column(column))  # values are read off only for the failing rows
+        failing = _collect(mask, col, column, code, message, report, row_offset, failing)
     report.failing_rows += pc.sum(pc.cast(failing, pa.int64())).as_py() or 0
     report.rows += table.num_rows
 
@@ -538,6 +542,14 @@ CHECK_BYTES = 1 << 23  # bytes of strings per checked table (the checks' cost pe
 
 
 MAX_BLOCK = 1 << 30
+# columns with few distinct values, read as dictionaries: their checks and cross-field rules run once per
+# distinct value (or combination)
+CODED_COLUMNS: dict[str, frozenset[str]] = {
+    "acled": frozenset(
+        "event_date,year,time_precision,disorder_type,event_type,sub_event_type,inter1,inter2,interaction,"
+        "civilian_targeting,iso,region,country,geo_precision,source_scale".split(",")
+    ),
+}
 
 
 def stream_csv(
@@ -586,10 +598,11 @@ def iter_csv_tables(
     encoding: str = "utf-8",
     table_bytes: int = CHECK_BYTES,
     skip_header: bool = True,
+    coded: frozenset[str] = frozenset(),
 ) -> Iterator[pa.Table]:
     """Stream a CSV file as tables of strings (empty cells stay empty strings) of about ``table_bytes``;
     the header line is skipped and ``columns`` name the fields (an unnamed index column gets a placeholder
-    name)."""
+    name). The ``coded`` columns come as dictionary arrays (each distinct value is then checked once)."""
     import pyarrow.csv as pacsv
 
     reader = stream_csv(
@@ -598,7 +611,9 @@ def iter_csv_tables(
         encoding,
         min(PARSE_BLOCK, table_bytes),
         pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in columns},
+            column_types={
+                c: pa.dictionary(pa.int32(), pa.string()) if c in coded else pa.string() for c in columns
+            },
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
@@ -704,11 +719,15 @@ def safety_rules(t: pa.Table, numeric: set[str]) -> list[tuple[pa.Array, str, st
     out = []
     for name in t.column_names:
         col = whole(t.column(name))
+        indices = None
+        if pa.types.is_dictionary(col.type):  # look at the distinct values, spread the verdicts by index
+            col, indices = col.dictionary, col.indices
         lengths, first = string_heads(col)
         if len(lengths) and int(lengths.max()) > MAX_CELL:
+            too_long = pc.greater(pc.binary_length(col), lit(MAX_CELL, pa.int32()))
             out.append(
                 (
-                    pc.greater(pc.binary_length(col), lit(MAX_CELL, pa.int32())),
+                    too_long if indices is None else pc.take(too_long, indices),
                     name,
                     "cell-too-long",
                     f"cell longer than {MAX_CELL} bytes",
@@ -719,7 +738,7 @@ def safety_rules(t: pa.Table, numeric: set[str]) -> list[tuple[pa.Array, str, st
         formula = pc.match_substring_regex(col, FORMULA_RE)
         out.append(
             (
-                formula,
+                formula if indices is None else pc.take(formula, indices),
                 name,
                 "formula-like",
                 "cell starts like a spreadsheet formula (=, +, -, @FUNCTION(): a CSV injection risk",
@@ -797,10 +816,9 @@ def validate_file(
         part = Report(file=str(p), format=layout.name)
         if layout.format == "acled" and "event_date" in t.column_names:
             t = _iso_dates(t)
-        validate_table(t, cw.schema, part, start, rules=rules)
-        for mask, column, code, message in safety_rules(t.select(free_text), set()):
-            col = whole(t.column(column))
-            _collect(mask, col, column, code, message, part, start, falses(t.num_rows))
+        validate_table(
+            t, cw.schema, part, start, rules=rules, extra=lambda t: safety_rules(t.select(free_text), set())
+        )
         return part
 
     offset = 0
@@ -813,7 +831,8 @@ def validate_file(
     pending: deque[Future[Report]] = deque()
     with ThreadPoolExecutor(max_workers=2) as pool:
         try:
-            for table in iter_csv_tables(p, names, encoding, skip_header=layout.has_header):
+            coded = frozenset(n for n in names if n in CODED_COLUMNS.get(layout.format, ()))
+            for table in iter_csv_tables(p, names, encoding, skip_header=layout.has_header, coded=coded):
                 pending.append(pool.submit(check, table, offset))
                 if check_ids and id_column is not None:
                     ids.append(whole(table.column(id_column)))
@@ -841,15 +860,16 @@ def _iso_dates(t: pa.Table) -> pa.Table:
     from kzevents.readers import _Issues, parse_dates
 
     col = whole(t.column("event_date"))
-    distinct = pc.unique(col)
+    distinct = col.dictionary if pa.types.is_dictionary(col.type) else pc.unique(col)
     if pc.all(pc.match_substring_regex(distinct, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).as_py():
         return t
+    col = col.cast(pa.string())
     iso = pc.match_substring_regex(col, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
     parsed = parse_dates(col, "event_date", _Issues("", 0), _Counter())
     text = pc.strftime(parsed, format="%Y-%m-%d")
     fixed = pc.if_else(pc.and_(pc.invert(iso), pc.is_valid(text)), text, col)
     i = t.schema.get_field_index("event_date")
-    return t.set_column(i, t.schema.field(i), fixed)
+    return t.set_column(i, pa.field("event_date", pa.string()), fixed)
 
 
 def _duplicates(ids: pa.Array, column: str, report: Report) -> None:
