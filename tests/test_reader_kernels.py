@@ -187,3 +187,26 @@ def test_convert_writes_statistics_for_the_filter_columns(tmp_path: Path) -> Non
     assert "summary" not in with_stats
     event_date = meta.row_group(0).column(names.index("event_date")).statistics
     assert str(event_date.min) == "2022-01-05"  # the file's earliest event_date
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=300)), min_size=1, max_size=40), st.integers(0, 5))
+def test_string_hashes_equal_exactly_for_equal_strings(cells: list[str | None], cut: int) -> None:
+    col = pa.array(cells, pa.string()).slice(min(cut, len(cells) - 1))  # a sliced array has an offset
+    values = ["" if v is None else v for v in col.to_pylist()]
+    hashes = _arrow.string_hashes(col).tolist()
+    for i, a in enumerate(values):
+        for j, b in enumerate(values):
+            assert (hashes[i] == hashes[j]) == (a == b)
+
+
+def test_duplicate_ids_are_confirmed_on_the_strings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every id hashing alike (a clash) must not make a duplicate: candidates are compared as strings."""
+    import numpy as np
+
+    from kzevents import validation
+
+    monkeypatch.setattr(validation, "string_hashes", lambda col: np.zeros(len(col), np.uint64))
+    assert validation.validate_file(FIXTURES / "acled" / "current_text.csv").valid
+    report = validation.validate_file(FIXTURES / "bad" / "duplicate_event_id.csv")
+    assert [(p.row, p.value) for p in report.problems] == [(1, "KAZ9001"), (2, "KAZ9001")]

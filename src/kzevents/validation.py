@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kzevents._arrow import FALSE, falses, lit, numbers, strings, whole
+from kzevents._arrow import FALSE, falses, lit, numbers, string_hashes, strings, whole
 from kzevents.errors import Problem, UsageError
 from kzevents.resources import schema as load_schema
 
@@ -810,16 +810,23 @@ def validate_file(
     report = Report(file=str(p), format=layout.name)
     id_column = {"acled": "event_id_cnty", "gtd": "eventid", "ged": "id"}.get(layout.format)
     check_ids = id_column in names and layout.name != "acled-monadic"
-    ids: list[pa.Array] = []
+    hashes: list[np.ndarray] = []  # of the ids, table by table: 8 bytes a row instead of the strings
 
-    def check(t: pa.Table, start: int) -> Report:
+    def check(t: pa.Table, start: int) -> tuple[Report, np.ndarray | None]:
         part = Report(file=str(p), format=layout.name)
+        id_hashes = string_hashes(whole(t.column(id_column))) if check_ids and id_column else None
         if layout.format == "acled" and "event_date" in t.column_names:
             t = _iso_dates(t)
         validate_table(
             t, cw.schema, part, start, rules=rules, extra=lambda t: safety_rules(t.select(free_text), set())
         )
-        return part
+        return part, id_hashes
+
+    def merge(result: tuple[Report, np.ndarray | None]) -> None:
+        part, id_hashes = result
+        report.merge(part)
+        if id_hashes is not None:
+            hashes.append(id_hashes)
 
     offset = 0
     if progress is not None:
@@ -828,27 +835,25 @@ def validate_file(
         row_bytes = _estimate_row_bytes(p)
     # tables are checked on a small thread pool (Arrow compute releases the GIL); at most a few are in
     # flight, so memory stays bounded whatever the file size
-    pending: deque[Future[Report]] = deque()
+    pending: deque[Future[tuple[Report, np.ndarray | None]]] = deque()
     with ThreadPoolExecutor(max_workers=2) as pool:
         try:
             coded = frozenset(n for n in names if n in CODED_COLUMNS.get(layout.format, ()))
             for table in iter_csv_tables(p, names, encoding, skip_header=layout.has_header, coded=coded):
                 pending.append(pool.submit(check, table, offset))
-                if check_ids and id_column is not None:
-                    ids.append(whole(table.column(id_column)))
                 offset += table.num_rows
                 if progress is not None:
                     progress(offset, int(offset * row_bytes))
                 while len(pending) > 2:
-                    report.merge(pending.popleft().result())
+                    merge(pending.popleft().result())
         except (pa_mod.ArrowInvalid, UnicodeDecodeError) as exc:
             report.add(locate_csv_error(p, encoding, len(names), str(exc), has_header=layout.has_header))
         while pending:
-            report.merge(pending.popleft().result())
+            merge(pending.popleft().result())
     if offset == 0 and report.valid:
         report.add(Problem("no-rows", "file has a header but no data rows", str(p), row=1))
-    if ids:
-        _duplicates(pa_mod.chunked_array(ids).combine_chunks(), id_column or "", report)
+    if hashes and id_column is not None:
+        _duplicates(p, layout.names(header), encoding, layout.has_header, id_column, hashes, report)
     return report
 
 
@@ -872,19 +877,62 @@ def _iso_dates(t: pa.Table) -> pa.Table:
     return t.set_column(i, pa.field("event_date", pa.string()), fixed)
 
 
-def _duplicates(ids: pa.Array, column: str, report: Report) -> None:
-    counts = pc.value_counts(ids)
-    dup = counts.filter(pc.greater(counts.field("counts"), lit(1, pa.int64()))).field("values")
-    if len(dup) == 0:
+def _duplicates(
+    path: Path,
+    names: list[str],
+    encoding: str,
+    has_header: bool,
+    column: str,
+    hashes: list[np.ndarray],
+    report: Report,
+) -> None:
+    """Identifiers that occur more than once in the file. The first pass kept a 64-bit hash of each id;
+    rows whose hash repeats are candidates, and their ids are read again (that column only) and compared
+    as strings, so a clash of hashes never reports a duplicate."""
+    import pyarrow.csv as pacsv
+
+    every = np.concatenate(hashes)
+    hashes.clear()
+    ordered = np.sort(every)
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    del ordered
+    if len(repeated) == 0:
         return
-    mask = pc.is_in(ids, value_set=dup)
-    _collect(
-        mask,
-        ids,
-        column,
-        "duplicate-id",
-        "identifier occurs more than once in the file",
-        report,
-        0,
-        falses(len(ids)),
-    )
+    candidates = np.flatnonzero(np.isin(every, repeated))
+    del every
+    found: dict[int, str] = {}
+    start = 0
+    for batch in stream_csv(
+        path,
+        names,
+        encoding,
+        PARSE_BLOCK,
+        pacsv.ConvertOptions(
+            column_types={column: pa.string()},
+            include_columns=[column],
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+        skip_header=has_header,
+    ):
+        end = start + batch.num_rows
+        lo, hi = np.searchsorted(candidates, [start, end])
+        if hi > lo:
+            rows = candidates[lo:hi]
+            values = batch.column(0).take(pa.array(rows - start)).to_pylist()
+            found.update(zip(rows.tolist(), values, strict=True))
+        start = end
+    seen = Counter(found.values())
+    for row, value in sorted(found.items()):
+        if seen[value] > 1:
+            report.add(
+                Problem(
+                    code="duplicate-id",
+                    message="identifier occurs more than once in the file",
+                    file=report.file,
+                    row=row + 1,
+                    column=column,
+                    value=value[:200],
+                )
+            )
+            report.failing_rows += 1
