@@ -64,6 +64,20 @@ def test_2016_layout_with_index_column() -> None:
     row = t.to_pylist()[0]
     assert row["event_id"] == "8188RTA" and row["native_event_type"] == "Riots/Protests"
     assert row["actor2_type"] == "Rioters" and row["event_date"] == dt.date(2016, 3, 4)
+    assert row["country_iso3"] == "KEN"
+
+
+def test_2016_battles_and_country_names(tmp_path: Path) -> None:
+    """The 2016 layout has no iso column and no sub-event types: the country comes from its name (GED/GTD
+    spellings such as "Syria" included), and "Battle-No change of territory" is today's armed clash."""
+    src = (ACLED / "layout2016.csv").read_text(encoding="utf-8").splitlines()
+    row = src[1].replace("Riots/Protests", "Battle-No change of territory").replace("Kenya,", "Syria,")
+    path = tmp_path / "battle2016.csv"
+    path.write_text("\n".join([src[0], row]) + "\n", encoding="utf-8")
+    t, _ = read(path)
+    out = t.to_pylist()[0]
+    assert out["country_iso3"] == "SYR"
+    assert out["actor1_type"] == "State forces" and out["event_type"] == "security_operation"
 
 
 def test_monadic_rows_become_one_event() -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from kzevents.cli import main
 from kzevents.exports import to_acled
 from kzevents.load import load_dataset
-from kzevents.validation import ColumnRule, cell_to_json, check_column, valid_ymd
+from kzevents.validation import ColumnRule, cell_to_json, check_column, valid_ymd, validate_file
 
 
 def _python_valid(s: str) -> bool:
@@ -216,3 +216,13 @@ def test_missing_column_is_reported(
     path.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n")  # drop `timestamp`
     assert main(["validate", "--format", "acled", str(path)]) == 1
     assert "timestamp" in capsys.readouterr().err
+
+
+def test_2016_ids_are_checked_by_their_own_pattern(tmp_path: Path) -> None:
+    src = Path(__file__).parent / "fixtures" / "acled" / "layout2016.csv"
+    assert validate_file(src).valid  # ids like 8188RTA (acled.md §1.3) are the 2016 form
+    bad = tmp_path / "bad2016.csv"
+    bad.write_text(src.read_text(encoding="utf-8").replace("8188RTA", "RTA-8188"), encoding="utf-8")
+    report = validate_file(bad)
+    assert not report.valid
+    assert [(p.row, p.column) for p in report.problems] == [(1, "event_id_cnty")]

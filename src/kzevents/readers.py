@@ -76,6 +76,9 @@ class Layout:
     description: str
     encoding: str = "utf-8"
     has_header: bool = True  # False: line 1 is data and ``columns`` name the fields
+    # how this layout departs from the format's JSON Schema, column by column: a pattern of its own, or
+    # None where the column follows an older coding the schema does not describe (not checked)
+    schema_overrides: tuple[tuple[str, str | None], ...] = ()
 
     def names(self, header: list[str]) -> list[str]:
         """The field names to read the file with (an unnamed index column gets a placeholder name)."""
@@ -90,7 +93,17 @@ def _layouts() -> list[Layout]:
     out = [
         Layout("acled", "acled-current", tuple(ACLED_CURRENT), "ACLED, current 31 columns (2023-)"),
         Layout("acled", "acled-pre2023", tuple(ACLED_PRE2023), "ACLED, pre-2023 (data_id, iso3)"),
-        Layout("acled", "acled-2016", tuple(ACLED_2016), "ACLED, 2016 era (ally_actor_*, gwno)"),
+        Layout(
+            "acled",
+            "acled-2016",
+            tuple(ACLED_2016),
+            "ACLED, 2016 era (ally_actor_*, gwno)",
+            # older event types and actor coding (acled.md §1.3); ids like 8188RTA
+            schema_overrides=(
+                *((c, None) for c in ("event_type", "sub_event_type", "interaction", "inter1", "inter2")),
+                ("event_id_cnty", "^([0-9]+[A-Z]{3}|[A-Z]{3}[0-9]+)$"),
+            ),
+        ),
         Layout("acled", "acled-monadic", tuple(ACLED_MONADIC), "ACLED, monadic (one actor per row)"),
     ]
     if "gtd" in crosswalk.available():
@@ -452,6 +465,9 @@ def _ours_from_acled(et: pa.Array, sub: pa.Array, a1_type: pa.Array) -> pa.Array
         joined = pc.binary_join_element_wise(v[0], v[1], lit("|", pa.string()))
         mapped = pc.take(values, pc.index_in(joined, value_set=keys))
         battles = pc.fill_null(pc.equal(joined, lit("Battles|Armed clash", pa.string())), FALSE)
+        # the 2016 layout has no sub-event types; its "Battle-No change of territory" is today's armed clash
+        old = pc.fill_null(pc.equal(v[0], lit("Battle-No change of territory", pa.string())), FALSE)
+        battles = pc.or_(battles, old)
         by_state = pc.fill_null(pc.equal(v[2], lit("State forces", pa.string())), FALSE)
         battle_kind = pc.if_else(
             by_state, lit("security_operation", pa.string()), lit("armed_attack", pa.string())
@@ -478,16 +494,9 @@ def _iso3(t: pa.Table, layout: Layout) -> pa.Array:
             [_s(t, "iso")],
             lambda v: pc.take(values, pc.index_in(pc.utf8_ltrim(v[0], "0"), value_set=keys)),
         )[0]
-    import pycountry
+    from kzevents.readers_more import _iso3_from_names  # the 2016 layout has country names only
 
-    def by_name(v: list[pa.Array]) -> pa.Array:
-        names = v[0].to_pylist()
-        return pa.array(
-            [c.alpha_3 if n and (c := pycountry.countries.get(name=n)) is not None else None for n in names],
-            pa.string(),
-        )
-
-    return _recode([_s(t, "country")], by_name)[0]
+    return _recode([_s(t, "country")], lambda v: _iso3_from_names(v[0]))[0]
 
 
 def _kz_admin1(admin1: pa.Array, iso3: pa.Array) -> pa.Array:

@@ -796,12 +796,12 @@ def validate_file(
     cw = crosswalk.get(layout.format)
     compiled = compile_schema(cw.schema)
     names = layout.names(header)
-    skip = (
-        {"event_type", "sub_event_type", "interaction", "inter1", "inter2"}
-        if layout.name == "acled-2016"
-        else set()
+    overrides = dict(layout.schema_overrides)
+    rules = tuple(
+        r if r.name not in overrides else attrs.evolve(r, pattern=overrides[r.name])
+        for r in compiled.columns
+        if r.name in names and (r.name not in overrides or overrides[r.name] is not None)
     )
-    rules = tuple(r for r in compiled.columns if r.name in names and r.name not in skip)
     # values held to an enum, a number or a pattern cannot hide a formula or a huge cell: check free text only
     constrained = {
         r.name for r in rules if r.admits_int or r.admits_number or r.enum is not None or r.pattern
