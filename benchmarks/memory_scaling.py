@@ -1,7 +1,7 @@
 """Peak memory of `kzevents convert` and `kzevents validate` at several file sizes: streaming means the
 peak does not grow with the file (issue: show it at 1M and 4M rows).
 
-    python benchmarks/memory_scaling.py --rows 1000000 4000000
+    python benchmarks/memory_scaling.py --rows 1000000 4000000 [--layout current]
 """
 
 from __future__ import annotations
@@ -21,12 +21,22 @@ from run import run_task  # noqa: E402
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 4_000_000])
+    ap.add_argument("--layout", default="current", help="layout of the generated files (generate.py)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for rows in args.rows:
             src = Path(tmp) / f"acled_{rows}.csv"
             subprocess.run(
-                [sys.executable, str(HERE / "generate.py"), "--rows", str(rows), str(src)], check=True
+                [
+                    sys.executable,
+                    str(HERE / "generate.py"),
+                    "--rows",
+                    str(rows),
+                    "--layout",
+                    args.layout,
+                    str(src),
+                ],
+                check=True,
             )
             dst = Path(tmp) / "out.parquet"
             conv = run_task(f"from kzevents.readers import convert; convert({str(src)!r}, {str(dst)!r})")
@@ -35,7 +45,8 @@ def main() -> None:
             )
             mb = src.stat().st_size / 1e6
             print(
-                f"{rows:>9} rows ({mb:5.0f} MB): convert {conv[0]:6.1f} s {conv[1]:6.0f} MB peak; "
+                f"{args.layout} {rows:>9} rows ({mb:5.0f} MB): "
+                f"convert {conv[0]:6.1f} s {conv[1]:6.0f} MB peak; "
                 f"validate {val[0]:6.1f} s {val[1]:6.0f} MB peak"
             )
             src.unlink()

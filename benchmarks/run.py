@@ -1,8 +1,10 @@
-"""Benchmarks for reading, validating and converting ACLED files, as ratios against baselines measured in
-the same run on the same synthetic file (benchmarks/generate.py). Each task runs in its own process, so
-its peak memory (max RSS) is its own.
+"""Benchmarks for reading, validating and converting ACLED, GTD and GED files, as ratios against baselines
+measured in the same run on the same synthetic file (benchmarks/generate.py, any of its layouts). Each task
+runs in its own process, so its peak memory (max RSS) is its own.
 
-    python benchmarks/run.py --rows 1000000 [--repeat 3]
+    python benchmarks/run.py --rows 1000000 [--repeat 3]          # the issue's 1M-row ACLED file
+    python benchmarks/run.py --rows 210000 --layout gtd-latin1    # GTD's size
+    python benchmarks/run.py --rows 400000 --layout ged           # GED's size
 
 The file is flushed to disk and read once before timing (a file just written is still being written back,
 which slows whatever runs first), then every task runs --repeat times, interleaved, and the fastest run of
@@ -27,11 +29,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 TASKS = {
-    "pyarrow_read_csv": "import pyarrow.csv as c; c.read_csv({src!r})",
-    "pyarrow_convert": (
-        "import pyarrow.csv as c, pyarrow.parquet as q; q.write_table(c.read_csv({src!r}), {dst!r})"
+    "pyarrow_read_csv": (
+        "import pyarrow.csv as c; c.read_csv({src!r}, read_options=c.ReadOptions(encoding={enc!r}))"
     ),
-    "pandas_convert": "import pandas as pd; pd.read_csv({src!r}).to_parquet({dst!r})",
+    "pyarrow_convert": (
+        "import pyarrow.csv as c, pyarrow.parquet as q; "
+        "q.write_table(c.read_csv({src!r}, read_options=c.ReadOptions(encoding={enc!r})), {dst!r})"
+    ),
+    "pandas_convert": (
+        "import pandas as pd; pd.read_csv({src!r}, encoding={enc!r}, low_memory=False).to_parquet({dst!r})"
+    ),
     "kzevents_convert": "from kzevents.readers import convert; convert({src!r}, {dst!r})",
     "kzevents_validate": (
         "from kzevents.validation import validate_file; r = validate_file({src!r}); "
@@ -51,23 +58,33 @@ def run_task(code: str) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-def jsonschema_rows_per_second(src: Path, rows: int = 3000) -> float:
+def jsonschema_rows_per_second(src: Path, layout: str = "current", rows: int = 3000) -> float:
     import csv
     import itertools
 
+    from generate import LAYOUTS
+
+    from kzevents.readers import GED_COLUMNS
     from kzevents.validation import reference_problems
 
-    with open(src, newline="", encoding="utf-8") as fh:
-        sample = list(itertools.islice(csv.DictReader(fh), rows))
+    fmt = LAYOUTS[layout][0].split("-")[0]
+    names = GED_COLUMNS if layout == "ged-headerless" else None
+    with open(src, newline="", encoding=encoding(layout)) as fh:
+        sample = list(itertools.islice(csv.DictReader(fh, fieldnames=names), rows))
     t0 = time.perf_counter()
-    reference_problems(sample, "acled")
+    reference_problems(sample, fmt)
     return len(sample) / (time.perf_counter() - t0)
+
+
+def encoding(layout: str) -> str:
+    return "latin-1" if layout == "gtd-latin1" else "utf-8"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--file", type=Path, help="use this ACLED CSV instead of generating one")
+    ap.add_argument("--layout", default="current", help="layout of the generated file (generate.py --help)")
+    ap.add_argument("--file", type=Path, help="use this CSV (of --layout) instead of generating one")
     ap.add_argument("--skip-pandas", action="store_true")
     ap.add_argument("--repeat", type=int, default=3, help="runs per task; the fastest counts")
     ap.add_argument("--json", action="store_true")
@@ -76,7 +93,16 @@ def main() -> None:
         src = args.file or Path(tmp) / "acled.csv"
         if args.file is None:  # generate in a child process: the parent stays small (max RSS is inherited)
             subprocess.run(
-                [sys.executable, str(HERE / "generate.py"), "--rows", str(args.rows), str(src)], check=True
+                [
+                    sys.executable,
+                    str(HERE / "generate.py"),
+                    "--rows",
+                    str(args.rows),
+                    "--layout",
+                    args.layout,
+                    str(src),
+                ],
+                check=True,
             )
         size_mb = src.stat().st_size / 1e6
         os.sync()
@@ -89,7 +115,7 @@ def main() -> None:
                 if name == "pandas_convert" and args.skip_pandas:
                     continue
                 dst = Path(tmp) / f"{name}.parquet"
-                seconds, peak = run_task(code.format(src=str(src), dst=str(dst)))
+                seconds, peak = run_task(code.format(src=str(src), dst=str(dst), enc=encoding(args.layout)))
                 best = results.setdefault(name, {"seconds": float("inf"), "peak_mb": 0})
                 best["seconds"] = round(min(best["seconds"], seconds), 2)
                 best["peak_mb"] = round(max(best["peak_mb"], peak))
@@ -99,7 +125,7 @@ def main() -> None:
                     sys.executable,
                     "-c",
                     f"import sys; sys.path.insert(0, {str(HERE)!r}); import run; "
-                    f"print(run.jsonschema_rows_per_second(run.Path({str(src)!r})))",
+                    f"print(run.jsonschema_rows_per_second(run.Path({str(src)!r}), {args.layout!r}))",
                 ],
                 check=True,
                 capture_output=True,
@@ -120,6 +146,7 @@ def main() -> None:
         "validate_speed_vs_jsonschema": round(ours_rows_s / js, 1) if rows else None,
     }
     out = {
+        "layout": args.layout,
         "file_mb": round(size_mb),
         "rows": rows,
         "tasks": results,
@@ -135,7 +162,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(out, indent=2))
         return
-    print(f"file: {size_mb:.0f} MB, {rows} rows")
+    print(f"file: {args.layout}, {size_mb:.0f} MB, {rows} rows")
     for name, r in results.items():
         print(f"  {name:20} {r['seconds']:7.2f} s  {r['peak_mb']:6.0f} MB peak")
     print(f"  jsonschema           {js:7.0f} rows/s")
