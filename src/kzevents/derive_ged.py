@@ -20,6 +20,8 @@ import datetime as dt
 import functools
 import math
 import re
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -561,11 +563,39 @@ def _blank(col: pa.Array) -> pa.Array:
     return pc.fill_null(pc.equal(col, ""), True)
 
 
-def _ints(t: pa.Table, name: str) -> tuple[pa.Array, pa.Array]:
-    """(mask of cells that are integers, their values; 0 elsewhere)."""
-    col = _col(t, name)
+def _per_value(
+    t: pa.Table, name: str, fn: Callable[[pa.Array], tuple[pa.Array, pa.Array]]
+) -> tuple[pa.Array, pa.Array]:
+    """``fn`` of a string column, computed once per distinct value when the column was read as a
+    dictionary (GED's coded columns and dates repeat), and kept for the other rules of the same table (per
+    thread: tables are checked on a thread pool)."""
+    cache: dict[Any, Any] = _LOCAL.__dict__.setdefault("cache", {})
+    if cache.get("table") is not t:
+        cache.clear()
+        cache["table"] = t  # holding the table keeps id(t) from being reused while cached
+    key = (name, fn)
+    if key not in cache:
+        col = whole(t.column(name))
+        if pa.types.is_dictionary(col.type):
+            ok, value = fn(col.dictionary)
+            cache[key] = (pc.take(ok, col.indices), pc.take(value, col.indices))
+        else:
+            cache[key] = fn(col.cast(pa.string()))
+    result: tuple[pa.Array, pa.Array] = cache[key]
+    return result
+
+
+_LOCAL = threading.local()
+
+
+def _int_values(col: pa.Array) -> tuple[pa.Array, pa.Array]:
     ok = pc.fill_null(pc.match_substring_regex(col, INT_RE), False)
     return ok, pc.cast(pc.if_else(ok, col, "0"), pa.int64())
+
+
+def _ints(t: pa.Table, name: str) -> tuple[pa.Array, pa.Array]:
+    """(mask of cells that are integers, their values; 0 elsewhere)."""
+    return _per_value(t, name, _int_values)
 
 
 def _floats(col: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -576,14 +606,18 @@ def _floats(col: pa.Array) -> tuple[pa.Array, pa.Array]:
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
-def _day(t: pa.Table, name: str) -> tuple[pa.Array, pa.Array]:
-    """(mask of cells that start with a real YYYY-MM-DD date, the date; 1970-01-01 elsewhere)."""
-    ymd = pc.utf8_slice_codeunits(_col(t, name), 0, 10)
+def _day_values(col: pa.Array) -> tuple[pa.Array, pa.Array]:
+    ymd = pc.utf8_slice_codeunits(col, 0, 10)
     shaped = pc.fill_null(pc.match_substring_regex(ymd, _DATE + "$"), False)
     ok = pc.and_(shaped, valid_ymd(ymd, shaped))  # strptime would read 2011-02-30 as 2 March
     parsed = pc.strptime(pc.if_else(ok, ymd, "1970-01-01"), format="%Y-%m-%d", unit="s", error_is_null=True)
     ok = pc.and_(ok, pc.is_valid(parsed))
     return ok, pc.cast(pc.fill_null(parsed, 0), pa.date32())
+
+
+def _day(t: pa.Table, name: str) -> tuple[pa.Array, pa.Array]:
+    """(mask of cells that start with a real YYYY-MM-DD date, the date; 1970-01-01 elsewhere)."""
+    return _per_value(t, name, _day_values)
 
 
 def _all(*masks: pa.Array) -> pa.Array:

@@ -21,14 +21,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from kzevents import admin, crosswalk
-from kzevents._arrow import whole
+from kzevents._arrow import combinations, whole
 from kzevents.crosswalk import Crosswalk, Row, expand, include, prepare
 from kzevents.errors import KzeventsError
 from kzevents.validation import cross_rule, valid_ymd
@@ -591,7 +591,10 @@ def _col(t: pa.Table, name: str) -> pa.Array:
 
 def _code(t: pa.Table, name: str) -> pa.Array:
     """A code column as canonical integer text ("07" and "7" are both 7; other text unchanged)."""
-    col = _col(t, name)
+    return _code_values(_col(t, name))
+
+
+def _code_values(col: pa.Array) -> pa.Array:
     is_int = pc.match_substring_regex(col, r"^-?[0-9]{1,18}$")
     as_int = pc.cast(pc.cast(pc.if_else(is_int, col, "0"), pa.int64()), pa.string())
     return pc.if_else(is_int, as_int, col)
@@ -609,6 +612,20 @@ def _in(col: pa.Array, values: list[str]) -> pa.Array:
     return pc.is_in(col, value_set=pa.array(values, pa.string()))
 
 
+def _by_combination(
+    t: pa.Table, names: list[str], *fns: Callable[[list[pa.Array]], pa.Array]
+) -> list[pa.Array]:
+    """Each of ``fns`` (masks over the string values of the named columns) decided once per distinct
+    combination of those columns and spread to the rows: GTD's coded columns repeat a few hundred values."""
+    columns = []
+    for name in names:
+        col = whole(t.column(name))
+        columns.append(col if pa.types.is_dictionary(col.type) else col.cast(pa.string()))
+    values, rows = combinations(columns)
+    values = [pc.fill_null(v.cast(pa.string()), "") for v in values]
+    return [pc.take(fn(values), rows) for fn in fns]
+
+
 def _general_rules(t: pa.Table, names: set[str]) -> list[Failure]:
     """Rules every GTD row keeps, real GTD rows included."""
     tables = _gtd_tables()
@@ -616,53 +633,78 @@ def _general_rules(t: pa.Table, names: set[str]) -> list[Failure]:
     for code_col, txt_col, table, _ in _CODED:
         if not {code_col, txt_col} <= names:
             continue
-        code, txt = _code(t, code_col), _col(t, txt_col)
-        out.append(
-            (
-                pc.not_equal(_blank(code), _blank(txt)),
-                txt_col,
-                "gtd-txt-blank",
-                f"{txt_col} must be empty exactly when {code_col} is",
-            )
-        )
         codes, allowed = tables["pairs"][table]
-        wrong = pc.and_(_in(code, codes), pc.invert(_in(_pair(code, txt), allowed)))
-        wrong = pc.and_(wrong, pc.invert(_blank(txt)))
+
+        def blank_differs(v: list[pa.Array]) -> pa.Array:
+            return pc.not_equal(_blank(_code_values(v[0])), _blank(v[1]))
+
+        def wrong_label(
+            v: list[pa.Array], codes: list[str] = codes, allowed: list[str] = allowed
+        ) -> pa.Array:
+            code, txt = _code_values(v[0]), v[1]
+            wrong = pc.and_(_in(code, codes), pc.invert(_in(_pair(code, txt), allowed)))
+            return pc.and_(wrong, pc.invert(_blank(txt)))
+
+        blank, wrong = _by_combination(t, [code_col, txt_col], blank_differs, wrong_label)
+        out.append((blank, txt_col, "gtd-txt-blank", f"{txt_col} must be empty exactly when {code_col} is"))
         out.append((wrong, txt_col, "gtd-txt", f"{txt_col} is not the label of the code in {code_col}"))
     for i in (1, 2, 3, 4):
         sub, typ = f"weapsubtype{i}", f"weaptype{i}"
         if {sub, typ} <= names:
             codes, parents = tables["parents"]
-            s = _code(t, sub)
-            wrong = pc.and_(_in(s, codes), pc.invert(_in(_pair(s, _code(t, typ)), parents)))
+
+            def not_parent(
+                v: list[pa.Array], codes: list[str] = codes, parents: list[str] = parents
+            ) -> pa.Array:
+                s = _code_values(v[0])
+                return pc.and_(_in(s, codes), pc.invert(_in(_pair(s, _code_values(v[1])), parents)))
+
+            (wrong,) = _by_combination(t, [sub, typ], not_parent)
             out.append((wrong, sub, "gtd-weapsubtype", f"{sub} is not a subtype of {typ}"))
     if {"country", "region"} <= names:
         codes, regions = tables["regions"]
-        c = _code(t, "country")
-        wrong = pc.and_(_in(c, codes), pc.invert(_in(_pair(c, _code(t, "region")), regions)))
+
+        def wrong_region(v: list[pa.Array]) -> pa.Array:
+            c = _code_values(v[0])
+            return pc.and_(_in(c, codes), pc.invert(_in(_pair(c, _code_values(v[1])), regions)))
+
+        (wrong,) = _by_combination(t, ["country", "region"], wrong_region)
         out.append((wrong, "region", "gtd-region", "region is not the region of country"))
     if {"iyear", "imonth", "iday"} <= names:
-        y, m, d = _code(t, "iyear"), _code(t, "imonth"), _code(t, "iday")
-        ymd = pc.binary_join_element_wise(
-            pc.utf8_lpad(y, 4, "0"), pc.utf8_lpad(m, 2, "0"), pc.utf8_lpad(d, 2, "0"), "-"
-        )
-        shaped = pc.match_substring_regex(ymd, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-        day_known = pc.and_(shaped, pc.and_(pc.not_equal(m, "0"), pc.not_equal(d, "0")))
-        bad_day = pc.and_(day_known, pc.invert(valid_ymd(ymd, day_known)))
-        day_without_month = pc.and_(shaped, pc.and_(pc.equal(m, "0"), pc.not_equal(d, "0")))
+
+        def not_a_date(v: list[pa.Array]) -> pa.Array:
+            y, m, d = (_code_values(x) for x in v)
+            ymd = pc.binary_join_element_wise(
+                pc.utf8_lpad(y, 4, "0"), pc.utf8_lpad(m, 2, "0"), pc.utf8_lpad(d, 2, "0"), "-"
+            )
+            shaped = pc.match_substring_regex(ymd, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+            day_known = pc.and_(shaped, pc.and_(pc.not_equal(m, "0"), pc.not_equal(d, "0")))
+            bad_day = pc.and_(day_known, pc.invert(valid_ymd(ymd, day_known)))
+            day_without_month = pc.and_(shaped, pc.and_(pc.equal(m, "0"), pc.not_equal(d, "0")))
+            return pc.or_(bad_day, day_without_month)
+
+        (wrong,) = _by_combination(t, ["iyear", "imonth", "iday"], not_a_date)
         out.append(
             (
-                pc.or_(bad_day, day_without_month),
+                wrong,
                 "iday",
                 "gtd-date",
                 "iyear/imonth/iday is not a calendar date (iday must be 0 when imonth is 0)",
             )
         )
     if {"alternative", "doubtterr"} <= names:
-        wrong = pc.and_(pc.invert(_blank(_col(t, "alternative"))), pc.not_equal(_code(t, "doubtterr"), "1"))
+        (wrong,) = _by_combination(
+            t,
+            ["alternative", "doubtterr"],
+            lambda v: pc.and_(pc.invert(_blank(v[0])), pc.not_equal(_code_values(v[1]), "1")),
+        )
         out.append((wrong, "alternative", "gtd-alternative", "alternative is only given when doubtterr is 1"))
     if {"resolution", "extended"} <= names:
-        wrong = pc.and_(pc.invert(_blank(_col(t, "resolution"))), pc.not_equal(_code(t, "extended"), "1"))
+        (wrong,) = _by_combination(
+            t,
+            ["resolution", "extended"],
+            lambda v: pc.and_(pc.invert(_blank(v[0])), pc.not_equal(_code_values(v[1]), "1")),
+        )
         out.append((wrong, "resolution", "gtd-resolution", "resolution is only given when extended is 1"))
     if {"latitude", "longitude"} <= names:
         lat, lon = _blank(_col(t, "latitude")), _blank(_col(t, "longitude"))
@@ -670,7 +712,8 @@ def _general_rules(t: pa.Table, names: set[str]) -> list[Failure]:
             (pc.not_equal(lat, lon), "longitude", "gtd-coordinates", "latitude and longitude go together")
         )
         if "specificity" in names:
-            wrong = pc.and_(pc.equal(_code(t, "specificity"), "5"), pc.invert(lat))
+            (five,) = _by_combination(t, ["specificity"], lambda v: pc.equal(_code_values(v[0]), "5"))
+            wrong = pc.and_(five, pc.invert(lat))
             out.append((wrong, "latitude", "gtd-specificity", "coordinates are blank when specificity is 5"))
     return out
 

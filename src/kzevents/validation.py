@@ -539,6 +539,7 @@ def _collect(
 
 PARSE_BLOCK = 1 << 20  # bytes of CSV per parsed block (the parser's buffers grow with the block)
 CHECK_BYTES = 1 << 23  # bytes of strings per checked table (the checks' cost per call is mostly fixed)
+CHECK_BYTES_PER_COLUMN = 1 << 18  # ... and per column: wide files (GTD's 135 columns) get larger tables
 
 
 MAX_BLOCK = 1 << 30
@@ -548,6 +549,25 @@ CODED_COLUMNS: dict[str, frozenset[str]] = {
     "acled": frozenset(
         "event_date,year,time_precision,disorder_type,event_type,sub_event_type,inter1,inter2,interaction,"
         "civilian_targeting,iso,region,country,geo_precision,source_scale".split(",")
+    ),
+    "gtd": frozenset(
+        "iyear,imonth,iday,extended,country,country_txt,region,region_txt,specificity,vicinity,crit1,crit2,"
+        "crit3,doubtterr,alternative,alternative_txt,multiple,success,suicide,attacktype1,attacktype1_txt,"
+        "attacktype2,attacktype2_txt,attacktype3,attacktype3_txt,targtype1,targtype1_txt,targsubtype1,"
+        "targsubtype1_txt,natlty1,natlty1_txt,targtype2,targtype2_txt,targsubtype2,targsubtype2_txt,natlty2,"
+        "natlty2_txt,targtype3,targtype3_txt,targsubtype3,targsubtype3_txt,natlty3,natlty3_txt,guncertain1,"
+        "guncertain2,guncertain3,individual,claimed,claimmode,claimmode_txt,claim2,claimmode2,claimmode2_txt,"
+        "claim3,claimmode3,claimmode3_txt,compclaim,weaptype1,weaptype1_txt,weapsubtype1,weapsubtype1_txt,"
+        "weaptype2,weaptype2_txt,weapsubtype2,weapsubtype2_txt,weaptype3,weaptype3_txt,weapsubtype3,"
+        "weapsubtype3_txt,weaptype4,weaptype4_txt,weapsubtype4,weapsubtype4_txt,property,propextent,"
+        "propextent_txt,ishostkid,ransom,hostkidoutcome,hostkidoutcome_txt,dbsource,INT_LOG,INT_IDEO,INT_MISC,"
+        "INT_ANY".split(",")
+    ),
+    "ged": frozenset(
+        "year,active_year,code_status,type_of_violence,conflict_dset_id,conflict_new_id,conflict_name,"
+        "dyad_dset_id,dyad_new_id,dyad_name,side_a_dset_id,side_a_new_id,side_a,side_b_dset_id,side_b_new_id,"
+        "side_b,number_of_sources,where_prec,country,country_id,region,event_clarity,date_prec,date_start,"
+        "date_end,deaths_a,deaths_b,deaths_civilians,deaths_unknown,best,high,low,gwnoa,gwnob".split(",")
     ),
 }
 
@@ -839,7 +859,11 @@ def validate_file(
     with ThreadPoolExecutor(max_workers=2) as pool:
         try:
             coded = frozenset(n for n in names if n in CODED_COLUMNS.get(layout.format, ()))
-            for table in iter_csv_tables(p, names, encoding, skip_header=layout.has_header, coded=coded):
+            size = max(CHECK_BYTES, CHECK_BYTES_PER_COLUMN * len(names))
+            tables = iter_csv_tables(
+                p, names, encoding, skip_header=layout.has_header, coded=coded, table_bytes=size
+            )
+            for table in tables:
                 pending.append(pool.submit(check, table, offset))
                 offset += table.num_rows
                 if progress is not None:
