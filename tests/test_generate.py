@@ -182,3 +182,38 @@ def test_dictionary_read_columns_give_the_same_verdicts(
         else {"ged-deaths-sum", "ged-year", "ged-date-order", "ged-priogrid", "ged-sides"}
     )
     assert expected <= codes, codes
+
+
+@pytest.mark.parametrize("layout", ["gtd-latin1", "ged", "ged-headerless"])
+def test_gtd_and_ged_columns_left_undecoded_are_not_used(
+    files: dict[str, Path], layout: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As tests/test_reader_kernels.py does for ACLED: reading only USED_COLUMNS gives the canonical table
+    that decoding every column gives (the generated files fill every column the normalisers read)."""
+    from kzevents import readers
+
+    fast, _ = readers.read(files[layout])
+    monkeypatch.setattr(readers, "USED_COLUMNS", {})
+    full, _ = readers.read(files[layout])
+    assert fast.equals(full)
+
+
+def test_reading_and_validating_every_layout_does_not_import_pandas(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    """pyarrow imports pandas (about half a second) whenever it converts a Python value; kzevents builds its
+    constants from buffers so that reading, converting and validating never do."""
+    import subprocess
+
+    paths = [str(p) for p in files.values()]
+    code = (
+        "import sys\n"
+        "from kzevents.readers import convert\n"
+        "from kzevents.validation import validate_file\n"
+        f"for i, p in enumerate({paths!r}):\n"
+        "    assert validate_file(p).valid\n"
+        f"    convert(p, {str(tmp_path)!r} + f'/{{i}}.parquet')\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

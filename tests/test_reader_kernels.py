@@ -156,7 +156,11 @@ def test_reading_and_converting_do_not_import_pandas(tmp_path: pytest.TempPathFa
 
 @pytest.mark.parametrize(
     "path",
-    [*sorted((FIXTURES / "acled").glob("*.csv")), FIXTURES / "labelled" / "acled_labelled.csv"],
+    [
+        *sorted((FIXTURES / "acled").glob("*.csv")),
+        FIXTURES / "labelled" / "acled_labelled.csv",
+        FIXTURES / "gtd" / "gtd_labelled_latin1.csv",
+    ],
     ids=lambda p: p.name,
 )
 def test_columns_left_undecoded_are_not_used(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

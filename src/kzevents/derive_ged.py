@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kzevents import admin, crosswalk
-from kzevents._arrow import whole
+from kzevents._arrow import FALSE, TRUE, lit, numbers, whole
 from kzevents.crosswalk import Crosswalk, Row, derive, include, prepare
 from kzevents.errors import KzeventsError
 from kzevents.validation import INT_RE, NUM_RE, WARNING_CODES, cross_rule, valid_ymd
@@ -555,12 +555,28 @@ def _ged_options() -> dict[str, Any]:
     }
 
 
+def _S(value: str) -> pa.Scalar:
+    """A string scalar built without pyarrow's Python conversion (which imports pandas)."""
+    return lit(value, pa.string())
+
+
+def _F(value: float) -> pa.Scalar:
+    return lit(value, pa.float64())
+
+
+def _I(value: int) -> pa.Scalar:
+    return lit(value, pa.int64())
+
+
+_EPOCH = numbers((0,), pa.int32()).cast(pa.date32())[0]  # 1970-01-01
+
+
 def _col(t: pa.Table, name: str) -> pa.Array:
     return whole(t.column(name)).cast(pa.string())
 
 
 def _blank(col: pa.Array) -> pa.Array:
-    return pc.fill_null(pc.equal(col, ""), True)
+    return pc.fill_null(pc.equal(col, _S("")), TRUE)
 
 
 def _per_value(
@@ -589,8 +605,8 @@ _LOCAL = threading.local()
 
 
 def _int_values(col: pa.Array) -> tuple[pa.Array, pa.Array]:
-    ok = pc.fill_null(pc.match_substring_regex(col, INT_RE), False)
-    return ok, pc.cast(pc.if_else(ok, col, "0"), pa.int64())
+    ok = pc.fill_null(pc.match_substring_regex(col, INT_RE), FALSE)
+    return ok, pc.cast(pc.if_else(ok, col, _S("0")), pa.int64())
 
 
 def _ints(t: pa.Table, name: str) -> tuple[pa.Array, pa.Array]:
@@ -599,8 +615,8 @@ def _ints(t: pa.Table, name: str) -> tuple[pa.Array, pa.Array]:
 
 
 def _floats(col: pa.Array) -> tuple[pa.Array, pa.Array]:
-    ok = pc.fill_null(pc.match_substring_regex(col, NUM_RE), False)
-    return ok, pc.cast(pc.if_else(ok, col, "0"), pa.float64())
+    ok = pc.fill_null(pc.match_substring_regex(col, NUM_RE), FALSE)
+    return ok, pc.cast(pc.if_else(ok, col, _S("0")), pa.float64())
 
 
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -608,11 +624,13 @@ _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 def _day_values(col: pa.Array) -> tuple[pa.Array, pa.Array]:
     ymd = pc.utf8_slice_codeunits(col, 0, 10)
-    shaped = pc.fill_null(pc.match_substring_regex(ymd, _DATE + "$"), False)
+    shaped = pc.fill_null(pc.match_substring_regex(ymd, _DATE + "$"), FALSE)
     ok = pc.and_(shaped, valid_ymd(ymd, shaped))  # strptime would read 2011-02-30 as 2 March
-    parsed = pc.strptime(pc.if_else(ok, ymd, "1970-01-01"), format="%Y-%m-%d", unit="s", error_is_null=True)
+    parsed = pc.strptime(
+        pc.if_else(ok, ymd, _S("1970-01-01")), format="%Y-%m-%d", unit="s", error_is_null=True
+    )
     ok = pc.and_(ok, pc.is_valid(parsed))
-    return ok, pc.cast(pc.fill_null(parsed, 0), pa.date32())
+    return ok, pc.fill_null(pc.cast(parsed, pa.date32()), _EPOCH)
 
 
 def _day(t: pa.Table, name: str) -> tuple[pa.Array, pa.Array]:
@@ -673,20 +691,22 @@ def _general_rules(t: pa.Table, names: set[str]) -> list[Failure]:
         inside = _all(
             ok_lat,
             ok_lon,
-            pc.greater_equal(lat, -90.0),
-            pc.less_equal(lat, 90.0),
-            pc.greater_equal(lon, -180.0),
-            pc.less_equal(lon, 180.0),
+            pc.greater_equal(lat, _F(-90.0)),
+            pc.less_equal(lat, _F(90.0)),
+            pc.greater_equal(lon, _F(-180.0)),
+            pc.less_equal(lon, _F(180.0)),
         )
         if "priogrid_gid" in names:
             ok_gid, gid = _ints(t, "priogrid_gid")
             row = pc.min_element_wise(
-                pc.cast(pc.floor(pc.multiply(pc.add(lat, 90.0), 2.0)), pa.int64()), PRIOGRID_ROWS - 1
+                pc.cast(pc.floor(pc.multiply(pc.add(lat, _F(90.0)), _F(2.0))), pa.int64()),
+                _I(PRIOGRID_ROWS - 1),
             )
             col = pc.min_element_wise(
-                pc.cast(pc.floor(pc.multiply(pc.add(lon, 180.0), 2.0)), pa.int64()), PRIOGRID_COLUMNS - 1
+                pc.cast(pc.floor(pc.multiply(pc.add(lon, _F(180.0)), _F(2.0))), pa.int64()),
+                _I(PRIOGRID_COLUMNS - 1),
             )
-            expected = pc.add(pc.add(pc.multiply(row, PRIOGRID_COLUMNS), col), 1)
+            expected = pc.add(pc.add(pc.multiply(row, _I(PRIOGRID_COLUMNS)), col), _I(1))
             out.append(
                 (
                     _all(inside, ok_gid, pc.not_equal(gid, expected)),
@@ -700,7 +720,7 @@ def _general_rules(t: pa.Table, names: set[str]) -> list[Failure]:
         gwnoa, gwnob = _blank(_col(t, "gwnoa")), _blank(_col(t, "gwnob"))
         out.append(
             (
-                pc.and_(pc.equal(tov, "1"), gwnoa),
+                pc.and_(pc.equal(tov, _S("1")), gwnoa),
                 "gwnoa",
                 "ged-sides",
                 "a state-based event (type_of_violence 1) has a government on side A, whose Gleditsch-Ward "
@@ -709,7 +729,7 @@ def _general_rules(t: pa.Table, names: set[str]) -> list[Failure]:
         )
         out.append(
             (
-                pc.and_(pc.equal(tov, "2"), pc.invert(pc.and_(gwnoa, gwnob))),
+                pc.and_(pc.equal(tov, _S("2")), pc.invert(pc.and_(gwnoa, gwnob))),
                 "gwnoa",
                 "ged-sides",
                 "a non-state event (type_of_violence 2) has no state on either side: gwnoa and gwnob are "
@@ -718,7 +738,9 @@ def _general_rules(t: pa.Table, names: set[str]) -> list[Failure]:
         )
         out.append(
             (
-                pc.and_(pc.equal(tov, "3"), pc.not_equal(_col(t, "side_b"), _ged_options()["civilians"])),
+                pc.and_(
+                    pc.equal(tov, _S("3")), pc.not_equal(_col(t, "side_b"), _S(_ged_options()["civilians"]))
+                ),
                 "side_b",
                 "ged-sides",
                 "one-sided violence (type_of_violence 3) is against civilians: side_b is Civilians "
@@ -727,7 +749,7 @@ def _general_rules(t: pa.Table, names: set[str]) -> list[Failure]:
         )
         out.append(
             (
-                pc.and_(pc.not_equal(tov, "1"), pc.invert(gwnob)),
+                pc.and_(pc.not_equal(tov, _S("1")), pc.invert(gwnob)),
                 "gwnob",
                 "ged-sides",
                 "only a state-based event can have a state on side B (gwnob) (ged.md §1)",
@@ -739,7 +761,7 @@ def _general_rules(t: pa.Table, names: set[str]) -> list[Failure]:
         ours = _ours(t, names)
         out.append(
             (
-                _all(ok, pc.greater(ids, base), pc.invert(ours)),
+                _all(ok, pc.greater(ids, _I(base)), pc.invert(ours)),
                 "id",
                 "ged-id-reserved",
                 f"id is in kzevents' reserved block {base + 1}-{INT32_MAX} but the row is not a kzevents "
@@ -752,7 +774,7 @@ def _general_rules(t: pa.Table, names: set[str]) -> list[Failure]:
 def _ours(t: pa.Table, names: set[str]) -> pa.Array:
     if "relid" not in names:
         return pa.array([False] * t.num_rows, pa.bool_())
-    return pc.fill_null(pc.starts_with(_col(t, "relid"), _ged_options()["prefix"]), False)
+    return pc.fill_null(pc.starts_with(_col(t, "relid"), _ged_options()["prefix"]), FALSE)
 
 
 def _kzevents_rules(t: pa.Table, names: set[str], ours: pa.Array) -> list[Failure]:
@@ -760,7 +782,7 @@ def _kzevents_rules(t: pa.Table, names: set[str], ours: pa.Array) -> list[Failur
     out: list[Failure] = []
 
     def add(mask: pa.Array, column: str, code: str, message: str) -> None:
-        out.append((pc.and_(ours, pc.fill_null(mask, False)), column, code, message))
+        out.append((pc.and_(ours, pc.fill_null(mask, FALSE)), column, code, message))
 
     if {"geom_wkt", "latitude", "longitude"} <= names:
         # kzevents' own rows only: one real GED 23.1 row (id 141599, Ambon) has a geom_wkt whose latitude
@@ -776,7 +798,7 @@ def _kzevents_rules(t: pa.Table, names: set[str], ours: pa.Array) -> list[Failur
             pc.greater(pc.abs(pc.subtract(x, lon)), 1e-5), pc.greater(pc.abs(pc.subtract(y, lat)), 1e-5)
         )
         add(
-            _all(ok_lat, ok_lon, pc.fill_null(ok_x, False), pc.fill_null(ok_y, False), far),
+            _all(ok_lat, ok_lon, pc.fill_null(ok_x, FALSE), pc.fill_null(ok_y, FALSE), far),
             "geom_wkt",
             "ged-geom",
             "geom_wkt is not POINT (longitude latitude) of the row's coordinates (ged.md §1)",
@@ -862,7 +884,7 @@ def ged_rules(t: pa.Table) -> list[Failure]:
         broken = _all(ok_l, ok_b, ok_h, pc.or_(pc.greater(low, best), pc.greater(best, high)))
         out.append(
             (
-                pc.and_(pc.invert(ours), pc.fill_null(broken, False)),
+                pc.and_(pc.invert(ours), pc.fill_null(broken, FALSE)),
                 "best",
                 "ged-estimates-external",
                 "low <= best <= high does not hold (GED does not guarantee it, ged.md §4)",

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kzevents import admin, crosswalk
-from kzevents._arrow import combinations, whole
+from kzevents._arrow import combinations, lit, strings, whole
 from kzevents.crosswalk import Crosswalk, Row, expand, include, prepare
 from kzevents.errors import KzeventsError
 from kzevents.validation import cross_rule, valid_ymd
@@ -589,6 +589,11 @@ def _col(t: pa.Table, name: str) -> pa.Array:
     return whole(t.column(name)).cast(pa.string())
 
 
+def _S(value: str) -> pa.Scalar:
+    """A string scalar built without pyarrow's Python conversion (which imports pandas)."""
+    return lit(value, pa.string())
+
+
 def _code(t: pa.Table, name: str) -> pa.Array:
     """A code column as canonical integer text ("07" and "7" are both 7; other text unchanged)."""
     return _code_values(_col(t, name))
@@ -596,20 +601,20 @@ def _code(t: pa.Table, name: str) -> pa.Array:
 
 def _code_values(col: pa.Array) -> pa.Array:
     is_int = pc.match_substring_regex(col, r"^-?[0-9]{1,18}$")
-    as_int = pc.cast(pc.cast(pc.if_else(is_int, col, "0"), pa.int64()), pa.string())
+    as_int = pc.cast(pc.cast(pc.if_else(is_int, col, _S("0")), pa.int64()), pa.string())
     return pc.if_else(is_int, as_int, col)
 
 
 def _blank(col: pa.Array) -> pa.Array:
-    return pc.equal(col, "")
+    return pc.equal(col, _S(""))
 
 
 def _pair(a: pa.Array, b: pa.Array) -> pa.Array:
-    return pc.binary_join_element_wise(a, b, "|")
+    return pc.binary_join_element_wise(a, b, _S("|"))
 
 
 def _in(col: pa.Array, values: list[str]) -> pa.Array:
-    return pc.is_in(col, value_set=pa.array(values, pa.string()))
+    return pc.is_in(col, value_set=strings(tuple(values)))
 
 
 def _by_combination(
@@ -622,7 +627,7 @@ def _by_combination(
         col = whole(t.column(name))
         columns.append(col if pa.types.is_dictionary(col.type) else col.cast(pa.string()))
     values, rows = combinations(columns)
-    values = [pc.fill_null(v.cast(pa.string()), "") for v in values]
+    values = [pc.fill_null(v.cast(pa.string()), _S("")) for v in values]
     return [pc.take(fn(values), rows) for fn in fns]
 
 
@@ -675,12 +680,12 @@ def _general_rules(t: pa.Table, names: set[str]) -> list[Failure]:
         def not_a_date(v: list[pa.Array]) -> pa.Array:
             y, m, d = (_code_values(x) for x in v)
             ymd = pc.binary_join_element_wise(
-                pc.utf8_lpad(y, 4, "0"), pc.utf8_lpad(m, 2, "0"), pc.utf8_lpad(d, 2, "0"), "-"
+                pc.utf8_lpad(y, 4, "0"), pc.utf8_lpad(m, 2, "0"), pc.utf8_lpad(d, 2, "0"), _S("-")
             )
             shaped = pc.match_substring_regex(ymd, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-            day_known = pc.and_(shaped, pc.and_(pc.not_equal(m, "0"), pc.not_equal(d, "0")))
+            day_known = pc.and_(shaped, pc.and_(pc.not_equal(m, _S("0")), pc.not_equal(d, _S("0"))))
             bad_day = pc.and_(day_known, pc.invert(valid_ymd(ymd, day_known)))
-            day_without_month = pc.and_(shaped, pc.and_(pc.equal(m, "0"), pc.not_equal(d, "0")))
+            day_without_month = pc.and_(shaped, pc.and_(pc.equal(m, _S("0")), pc.not_equal(d, _S("0"))))
             return pc.or_(bad_day, day_without_month)
 
         (wrong,) = _by_combination(t, ["iyear", "imonth", "iday"], not_a_date)
@@ -696,14 +701,14 @@ def _general_rules(t: pa.Table, names: set[str]) -> list[Failure]:
         (wrong,) = _by_combination(
             t,
             ["alternative", "doubtterr"],
-            lambda v: pc.and_(pc.invert(_blank(v[0])), pc.not_equal(_code_values(v[1]), "1")),
+            lambda v: pc.and_(pc.invert(_blank(v[0])), pc.not_equal(_code_values(v[1]), _S("1"))),
         )
         out.append((wrong, "alternative", "gtd-alternative", "alternative is only given when doubtterr is 1"))
     if {"resolution", "extended"} <= names:
         (wrong,) = _by_combination(
             t,
             ["resolution", "extended"],
-            lambda v: pc.and_(pc.invert(_blank(v[0])), pc.not_equal(_code_values(v[1]), "1")),
+            lambda v: pc.and_(pc.invert(_blank(v[0])), pc.not_equal(_code_values(v[1]), _S("1"))),
         )
         out.append((wrong, "resolution", "gtd-resolution", "resolution is only given when extended is 1"))
     if {"latitude", "longitude"} <= names:
@@ -712,7 +717,7 @@ def _general_rules(t: pa.Table, names: set[str]) -> list[Failure]:
             (pc.not_equal(lat, lon), "longitude", "gtd-coordinates", "latitude and longitude go together")
         )
         if "specificity" in names:
-            (five,) = _by_combination(t, ["specificity"], lambda v: pc.equal(_code_values(v[0]), "5"))
+            (five,) = _by_combination(t, ["specificity"], lambda v: pc.equal(_code_values(v[0]), _S("5")))
             wrong = pc.and_(five, pc.invert(lat))
             out.append((wrong, "latitude", "gtd-specificity", "coordinates are blank when specificity is 5"))
     return out
@@ -829,7 +834,7 @@ def gtd_rules(t: pa.Table) -> list[Failure]:
     names = set(t.column_names)
     out = _general_rules(t, names)
     if "dbsource" in names:
-        ours = pc.equal(_col(t, "dbsource"), "kzevents")
+        ours = pc.equal(_col(t, "dbsource"), _S("kzevents"))
         if pc.any(ours).as_py():
             out += _kzevents_rules(t, names, ours)
     return out

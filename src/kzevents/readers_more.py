@@ -14,9 +14,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kzevents._arrow import FALSE, lit, strings
 from kzevents.readers import (
     Layout,
     _assemble,
+    _constant,
     _Issues,
     _kz_admin1,
     _s,
@@ -89,11 +91,25 @@ def _resolve_country(name: str) -> str | None:
         return None
 
 
+def _s_(value: str) -> pa.Scalar:
+    """A string scalar built without pyarrow's Python conversion (which imports pandas)."""
+    return lit(value, pa.string())
+
+
+def _geo(precision: pa.Array) -> pa.Array:
+    """GTD specificity / GED where_prec 1 → town, 2 → near_town, anything else → region."""
+    return pc.if_else(
+        pc.equal(precision, _s_("1")),
+        _s_("town"),
+        pc.if_else(pc.equal(precision, _s_("2")), _s_("near_town"), _s_("region")),
+    )
+
+
 def _iso3_from_names(names: pa.Array) -> pa.Array:
     uniques = [u for u in pc.unique(names).to_pylist() if u]
     table = {u: code for u in uniques if (code := _resolve_country(u)) is not None}
-    keys = pa.array(list(table), pa.string())
-    return pc.take(pa.array(list(table.values()), pa.string()), pc.index_in(names, value_set=keys))
+    keys = strings(tuple(table))
+    return pc.take(strings(tuple(table.values())), pc.index_in(names, value_set=keys))
 
 
 def _gtd_kz_admin1(provstate: pa.Array, iso3: pa.Array) -> pa.Array:
@@ -101,10 +117,10 @@ def _gtd_kz_admin1(provstate: pa.Array, iso3: pa.Array) -> pa.Array:
 
     table = {n: code for code, u in units().items() for n in u["gtd"]}
     codes = pc.take(
-        pa.array(list(table.values()), pa.string()),
-        pc.index_in(provstate, value_set=pa.array(list(table), pa.string())),
+        strings(tuple(table.values())),
+        pc.index_in(provstate, value_set=strings(tuple(table))),
     )
-    return pc.if_else(pc.fill_null(pc.equal(iso3, "KAZ"), False), codes, pa.scalar(None, pa.string()))
+    return pc.if_else(pc.fill_null(pc.equal(iso3, _s_("KAZ")), FALSE), codes, lit(None, pa.string()))
 
 
 def gtd_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Counter[str]) -> pa.Table:
@@ -112,29 +128,33 @@ def gtd_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Count
     year = to_int(_s(t, "iyear"), "iyear", issues)
     month = to_int(_s(t, "imonth"), "imonth", issues)
     day = to_int(_s(t, "iday"), "iday", issues)
-    unknown_month = pc.fill_null(pc.equal(month, 0), False)
-    unknown_day = pc.fill_null(pc.equal(day, 0), False)
+    zero = lit(0, month.type)
+    unknown_month = pc.fill_null(pc.equal(month, zero), FALSE)
+    unknown_day = pc.fill_null(pc.equal(day, zero), FALSE)
     for label, mask in (
         ("GTD dates with unknown month (month 0)", unknown_month),
         ("GTD dates with unknown day (day 0)", unknown_day),
     ):
         if k := pc.sum(pc.cast(mask, pa.int64())).as_py():
             counts[label] += k
-    m = pc.if_else(unknown_month, 1, month)
-    d = pc.if_else(pc.or_(unknown_day, unknown_month), 1, day)
+    one = lit(1, month.type)
+    m = pc.if_else(unknown_month, one, month)
+    d = pc.if_else(pc.or_(unknown_day, unknown_month), one, day)
     iso = pc.binary_join_element_wise(
         pc.cast(year, pa.string()),
         pc.utf8_lpad(pc.cast(m, pa.string()), 2, "0"),
         pc.utf8_lpad(pc.cast(d, pa.string()), 2, "0"),
-        "-",
+        _s_("-"),
     )
-    start = parse_dates(pc.fill_null(iso, ""), "iyear/imonth/iday", issues, Counter())
-    precision = pc.if_else(unknown_month, "approximate", pc.if_else(unknown_day, "month", "day"))
-    extended = pc.fill_null(pc.equal(_s(t, "extended"), "1"), False)
+    start = parse_dates(pc.fill_null(iso, _s_("")), "iyear/imonth/iday", issues, Counter())
+    precision = pc.if_else(
+        unknown_month, _s_("approximate"), pc.if_else(unknown_day, _s_("month"), _s_("day"))
+    )
+    extended = pc.fill_null(pc.equal(_s(t, "extended"), _s_("1")), FALSE)
     resolution = _s(t, "resolution")
     if "resolution" in t.column_names and pc.any(pc.and_(extended, pc.is_valid(resolution))).as_py():
         end = parse_dates(
-            pc.fill_null(resolution, ""), "resolution", _Issues(issues.file, issues.offset), Counter()
+            pc.fill_null(resolution, _s_("")), "resolution", _Issues(issues.file, issues.offset), Counter()
         )
         end = pc.if_else(pc.and_(extended, pc.is_valid(end)), end, start)
     else:
@@ -144,23 +164,23 @@ def gtd_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Count
     country = _s(t, "country_txt")
     iso3 = _iso3_from_names(country)
     spec = _s(t, "specificity")
-    geo = pc.if_else(pc.equal(spec, "1"), "town", pc.if_else(pc.equal(spec, "2"), "near_town", "region"))
+    geo = _geo(spec)
     attack = _s(t, "attacktype1_txt")
-    suicide = pc.fill_null(pc.equal(_s(t, "suicide"), "1"), False)
+    suicide = pc.fill_null(pc.equal(_s(t, "suicide"), _s_("1")), FALSE)
     ours = pc.if_else(
-        pc.equal(attack, "Bombing/Explosion"),
-        pc.if_else(suicide, "suicide_bombing", "bombing"),
-        pc.if_else(pc.equal(attack, "Armed Assault"), "armed_attack", pa.scalar(None, pa.string())),
+        pc.equal(attack, _s_("Bombing/Explosion")),
+        pc.if_else(suicide, _s_("suicide_bombing"), _s_("bombing")),
+        pc.if_else(pc.equal(attack, _s_("Armed Assault")), _s_("armed_attack"), lit(None, pa.string())),
     )
-    sources = [pc.fill_null(_s(t, c), "") for c in ("scite1", "scite2", "scite3")]
-    joined = pc.binary_join_element_wise(*sources, "\x1f")
+    sources = [pc.fill_null(_s(t, c), _s_("")) for c in ("scite1", "scite2", "scite3")]
+    joined = pc.binary_join_element_wise(*sources, _s_("\x1f"))
     source_list = pc.split_pattern(pc.utf8_trim(joined, "\x1f"), "\x1f")
     cols: dict[str, pa.Array] = {
         "event_id": _s(t, "eventid"),
-        "dataset": pa.array(["gtd"] * n, pa.string()),
+        "dataset": _constant("gtd", n),
         "event_date": start,
         "event_date_end": end,
-        "date_precision": pc.fill_null(precision, "approximate"),
+        "date_precision": pc.fill_null(precision, _s_("approximate")),
         "event_type": ours,
         "native_event_type": attack,
         "native_sub_event_type": _s(t, "targtype1_txt"),
@@ -193,15 +213,15 @@ def ged_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Count
     issues.check(pc.is_null(start), _s(t, "date_start"), "date_start", "start date is missing")
     end = parse_dates(_s(t, "date_end"), "date_end", issues, Counter())
     prec = pc.take(
-        pa.array(["day", "days", "week", "month", "approximate"]),
-        pc.index_in(_s(t, "date_prec"), value_set=pa.array(["1", "2", "3", "4", "5"])),
+        strings(("day", "days", "week", "month", "approximate")),
+        pc.index_in(_s(t, "date_prec"), value_set=strings(("1", "2", "3", "4", "5"))),
     )
     issues.check(pc.is_null(prec), _s(t, "date_prec"), "date_prec", "not a GED date precision (1-5)")
     where = _s(t, "where_prec")
-    geo = pc.if_else(pc.equal(where, "1"), "town", pc.if_else(pc.equal(where, "2"), "near_town", "region"))
+    geo = _geo(where)
     violence = pc.take(
-        pa.array(["state-based", "non-state", "one-sided"]),
-        pc.index_in(_s(t, "type_of_violence"), value_set=pa.array(["1", "2", "3"])),
+        strings(("state-based", "non-state", "one-sided")),
+        pc.index_in(_s(t, "type_of_violence"), value_set=strings(("1", "2", "3"))),
     )
     issues.check(pc.is_null(violence), _s(t, "type_of_violence"), "type_of_violence", "not 1, 2 or 3")
     country = _s(t, "country")
@@ -209,11 +229,11 @@ def ged_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Count
     best = to_int(_s(t, "best"), "best", issues)
     deaths_a = to_int(_s(t, "deaths_a"), "deaths_a", issues)
     deaths_b = to_int(_s(t, "deaths_b"), "deaths_b", issues)
-    state_based = pc.fill_null(pc.equal(_s(t, "type_of_violence"), "1"), False)
-    one_sided = pc.fill_null(pc.equal(_s(t, "type_of_violence"), "3"), False)
+    state_based = pc.fill_null(pc.equal(_s(t, "type_of_violence"), _s_("1")), FALSE)
+    one_sided = pc.fill_null(pc.equal(_s(t, "type_of_violence"), _s_("3")), FALSE)
     cols: dict[str, pa.Array] = {
         "event_id": _s(t, "id"),
-        "dataset": pa.array(["ged"] * n, pa.string()),
+        "dataset": _constant("ged", n),
         "event_date": start,
         "event_date_end": pc.coalesce(end, start),
         "date_precision": prec,
@@ -236,9 +256,9 @@ def ged_to_canonical(t: pa.Table, layout: Layout, issues: _Issues, counts: Count
         "fatalities_high": to_int(_s(t, "high"), "high", issues),
         # side A is the government in state-based events (1) and the perpetrator in one-sided ones (3);
         # in non-state events (2) both sides are groups, which kzevents' breakdown does not name
-        "deaths_security": pc.if_else(state_based, deaths_a, pa.scalar(None, pa.int32())),
+        "deaths_security": pc.if_else(state_based, deaths_a, lit(None, pa.int32())),
         "deaths_perpetrators": pc.if_else(
-            state_based, deaths_b, pc.if_else(one_sided, deaths_a, pa.scalar(None, pa.int32()))
+            state_based, deaths_b, pc.if_else(one_sided, deaths_a, lit(None, pa.int32()))
         ),
         "deaths_civilians": to_int(_s(t, "deaths_civilians"), "deaths_civilians", issues),
         "deaths_unknown": to_int(_s(t, "deaths_unknown"), "deaths_unknown", issues),
