@@ -4,7 +4,9 @@ mapping, and reading a file does not drag pandas in."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import subprocess
 import sys
 from collections import Counter
@@ -214,3 +216,22 @@ def test_duplicate_ids_are_confirmed_on_the_strings(monkeypatch: pytest.MonkeyPa
     assert validation.validate_file(FIXTURES / "acled" / "current_text.csv").valid
     report = validation.validate_file(FIXTURES / "bad" / "duplicate_event_id.csv")
     assert [(p.row, p.value) for p in report.problems] == [(1, "KAZ9001"), (2, "KAZ9001")]
+
+
+def test_a_duplicate_row_that_fails_another_rule_counts_once(tmp_path: Path) -> None:
+    """failing_rows counts rows, not problems: the second KAZ9001 row also gets a latitude of 123."""
+    from kzevents import validation
+
+    src = FIXTURES / "bad" / "duplicate_event_id.csv"
+    rows = list(csv.reader(io.StringIO(src.read_text(encoding="utf-8"))))
+    rows[2][rows[0].index("latitude")] = "123"
+    path = tmp_path / "dup_and_latitude.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    report = validation.validate_file(path)
+    assert sorted((p.row, p.code) for p in report.problems) == [
+        (1, "duplicate-id"),
+        (2, "duplicate-id"),
+        (2, "schema:maximum"),
+    ]
+    assert report.failing_rows == 2

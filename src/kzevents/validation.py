@@ -472,9 +472,10 @@ def validate_table(
     row_offset: int = 0,
     rules: tuple[ColumnRule, ...] | None = None,
     extra: Callable[[pa.Table], list[tuple[pa.Array, str, str, str]]] | None = None,
-) -> None:
+) -> pa.Array:
     """Check one batch (all columns as strings) and add its problems to ``report``; ``extra`` gives more
-    rules of the same shape as the cross-field ones (masks, column, code, message)."""
+    rules of the same shape as the cross-field ones (masks, column, code, message). Returns which rows
+    failed."""
     compiled = compile_schema(schema_name)
     failing = falses(table.num_rows)
     for rule in compiled.columns if rules is None else rules:
@@ -496,6 +497,13 @@ def validate_table(
         failing = _collect(mask, col, column, code, message, report, row_offset, failing)
     report.failing_rows += pc.sum(pc.cast(failing, pa.int64())).as_py() or 0
     report.rows += table.num_rows
+    return failing
+
+
+def _bits(mask: pa.Array) -> np.ndarray:
+    """A boolean array without nulls as one bool per row (numpy), read off its bitmap."""
+    packed = np.frombuffer(mask.buffers()[1], np.uint8)
+    return np.unpackbits(packed, bitorder="little", count=mask.offset + len(mask))[mask.offset :].astype(bool)
 
 
 def _collect(
@@ -832,21 +840,25 @@ def validate_file(
     check_ids = id_column in names and layout.name != "acled-monadic"
     hashes: list[np.ndarray] = []  # of the ids, table by table: 8 bytes a row instead of the strings
 
-    def check(t: pa.Table, start: int) -> tuple[Report, np.ndarray | None]:
+    failed: list[np.ndarray] = []  # which rows already failed, packed 8 to a byte (duplicates count once)
+    Checked = tuple[Report, np.ndarray | None, np.ndarray | None]
+
+    def check(t: pa.Table, start: int) -> Checked:
         part = Report(file=str(p), format=layout.name)
         id_hashes = string_hashes(whole(t.column(id_column))) if check_ids and id_column else None
         if layout.format == "acled" and "event_date" in t.column_names:
             t = _iso_dates(t)
-        validate_table(
+        failing = validate_table(
             t, cw.schema, part, start, rules=rules, extra=lambda t: safety_rules(t.select(free_text), set())
         )
-        return part, id_hashes
+        return part, id_hashes, np.packbits(_bits(failing)) if id_hashes is not None else None
 
-    def merge(result: tuple[Report, np.ndarray | None]) -> None:
-        part, id_hashes = result
+    def merge(result: Checked) -> None:
+        part, id_hashes, failing = result
         report.merge(part)
-        if id_hashes is not None:
+        if id_hashes is not None and failing is not None:
             hashes.append(id_hashes)
+            failed.append(failing)
 
     offset = 0
     if progress is not None:
@@ -855,7 +867,7 @@ def validate_file(
         row_bytes = _estimate_row_bytes(p)
     # tables are checked on a small thread pool (Arrow compute releases the GIL); at most a few are in
     # flight, so memory stays bounded whatever the file size
-    pending: deque[Future[tuple[Report, np.ndarray | None]]] = deque()
+    pending: deque[Future[Checked]] = deque()
     with ThreadPoolExecutor(max_workers=2) as pool:
         try:
             coded = frozenset(n for n in names if n in CODED_COLUMNS.get(layout.format, ()))
@@ -877,7 +889,10 @@ def validate_file(
     if offset == 0 and report.valid:
         report.add(Problem("no-rows", "file has a header but no data rows", str(p), row=1))
     if hashes and id_column is not None:
-        _duplicates(p, layout.names(header), encoding, layout.has_header, id_column, hashes, report)
+        already = np.concatenate(
+            [np.unpackbits(f, count=len(h)).astype(bool) for f, h in zip(failed, hashes, strict=True)]
+        )
+        _duplicates(p, layout.names(header), encoding, layout.has_header, id_column, hashes, report, already)
     return report
 
 
@@ -909,10 +924,12 @@ def _duplicates(
     column: str,
     hashes: list[np.ndarray],
     report: Report,
+    already: np.ndarray,
 ) -> None:
     """Identifiers that occur more than once in the file. The first pass kept a 64-bit hash of each id;
     rows whose hash repeats are candidates, and their ids are read again (that column only) and compared
-    as strings, so a clash of hashes never reports a duplicate."""
+    as strings, so a clash of hashes never reports a duplicate. ``already`` marks the rows that failed
+    another rule (counted once in ``failing_rows``)."""
     import pyarrow.csv as pacsv
 
     every = np.concatenate(hashes)
@@ -959,4 +976,4 @@ def _duplicates(
                     value=value[:200],
                 )
             )
-            report.failing_rows += 1
+            report.failing_rows += 0 if already[row] else 1
