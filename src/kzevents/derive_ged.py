@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kzevents import admin, crosswalk
-from kzevents._arrow import FALSE, TRUE, lit, numbers, whole
+from kzevents._arrow import FALSE, TRUE, falses, lit, numbers, whole
 from kzevents.crosswalk import Crosswalk, Row, derive, include, prepare
 from kzevents.errors import KzeventsError
 from kzevents.validation import INT_RE, NUM_RE, WARNING_CODES, cross_rule, valid_ymd
@@ -773,7 +773,7 @@ def _general_rules(t: pa.Table, names: set[str]) -> list[Failure]:
 
 def _ours(t: pa.Table, names: set[str]) -> pa.Array:
     if "relid" not in names:
-        return pa.array([False] * t.num_rows, pa.bool_())
+        return falses(t.num_rows)
     return pc.fill_null(pc.starts_with(_col(t, "relid"), _ged_options()["prefix"]), FALSE)
 
 
