@@ -271,20 +271,6 @@ GTD_GROUPS = [
     "Muslim extremists",
 ]
 GTD_YEARS = (1970, 2020)  # first year, year after the last
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def gtd_table(rows: int, seed: int, day_range: tuple[int, int]) -> pa.Table:
@@ -292,6 +278,7 @@ def gtd_table(rows: int, seed: int, day_range: tuple[int, int]) -> pa.Table:
     values keep GTD's rules (labels match codes, weapon subtypes their types, blanks and -9/-99 where the
     codebook has them, approxdate with month or day 0, resolution only when extended)."""
     from kzevents import crosswalk
+    from kzevents.derive_gtd import MONTHS
 
     cw = crosswalk.get("gtd")
     m = cw.maps

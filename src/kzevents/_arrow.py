@@ -73,6 +73,11 @@ def lit(value: str | bool | int | float | None, typ: pa.DataType) -> pa.Scalar:
     return numbers((value,), typ)[0]
 
 
+def string(value: str) -> pa.Scalar:
+    """A string scalar, built without pyarrow's conversion of Python values (which imports pandas)."""
+    return lit(value, pa.string())
+
+
 TRUE = lit(True, pa.bool_())
 FALSE = lit(False, pa.bool_())
 

@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 
 from kzevents import admin, crosswalk
 from kzevents._arrow import FALSE, TRUE, falses, lit, numbers, whole
+from kzevents._arrow import string as _S
 from kzevents.crosswalk import Crosswalk, Row, derive, include, prepare
 from kzevents.errors import KzeventsError
 from kzevents.validation import INT_RE, NUM_RE, WARNING_CODES, cross_rule, valid_ymd
@@ -553,11 +554,6 @@ def _ged_options() -> dict[str, Any]:
         "civilians": str(cw.options["civilians"]),
         "windows": windows,
     }
-
-
-def _S(value: str) -> pa.Scalar:
-    """A string scalar built without pyarrow's Python conversion (which imports pandas)."""
-    return lit(value, pa.string())
 
 
 def _F(value: float) -> pa.Scalar:

@@ -28,7 +28,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kzevents import admin, crosswalk
-from kzevents._arrow import combinations, lit, strings, whole
+from kzevents._arrow import combinations, strings, whole
+from kzevents._arrow import string as _S
 from kzevents.crosswalk import Crosswalk, Row, expand, include, prepare
 from kzevents.errors import KzeventsError
 from kzevents.validation import cross_rule, valid_ymd
@@ -587,11 +588,6 @@ def _gtd_tables() -> dict[str, Any]:
 
 def _col(t: pa.Table, name: str) -> pa.Array:
     return whole(t.column(name)).cast(pa.string())
-
-
-def _S(value: str) -> pa.Scalar:
-    """A string scalar built without pyarrow's Python conversion (which imports pandas)."""
-    return lit(value, pa.string())
 
 
 def _code(t: pa.Table, name: str) -> pa.Array:

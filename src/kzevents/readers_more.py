@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kzevents._arrow import FALSE, lit, strings
+from kzevents._arrow import string as _s_
 from kzevents.readers import (
     Layout,
     _assemble,
@@ -89,11 +90,6 @@ def _resolve_country(name: str) -> str | None:
         return str(pycountry.countries.lookup(plain).alpha_3)
     except LookupError:
         return None
-
-
-def _s_(value: str) -> pa.Scalar:
-    """A string scalar built without pyarrow's Python conversion (which imports pandas)."""
-    return lit(value, pa.string())
 
 
 def _geo(precision: pa.Array) -> pa.Array:
