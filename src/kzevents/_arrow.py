@@ -53,6 +53,20 @@ def zeros(n: int) -> pa.Array:
     return pa.Array.from_buffers(pa.int32(), n, [None, pa.py_buffer(np.zeros(n, np.int32))])
 
 
+def int64s(values: np.ndarray) -> pa.Array:
+    """An int64 array over a NumPy array's values."""
+    return pa.Array.from_buffers(
+        pa.int64(), len(values), [None, pa.py_buffer(np.ascontiguousarray(values, np.int64))]
+    )
+
+
+def bools(mask: np.ndarray) -> pa.Array:
+    """A boolean array of a NumPy boolean mask."""
+    return pa.Array.from_buffers(
+        pa.bool_(), len(mask), [None, pa.py_buffer(np.packbits(mask, bitorder="little"))]
+    )
+
+
 def falses(n: int) -> pa.Array:
     """``n`` False values."""
     return pa.Array.from_buffers(pa.bool_(), n, [None, pa.py_buffer(np.zeros((n + 7) // 8, np.uint8))])
@@ -108,8 +122,7 @@ def combinations(columns: list[pa.Array], max_key: float = 2**62) -> tuple[list[
     encoded = [encode(c) for c in columns]
     radices = [len(d.dictionary) + 1 for d in encoded]
     if float(np.prod([float(r) for r in radices])) >= max_key:  # cannot pack: each row on its own
-        n = len(columns[0])
-        rows = pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(np.arange(n, dtype=np.int64))])
+        rows = int64s(np.arange(len(columns[0])))
         return [pc.take(d.dictionary, d.indices) for d in encoded], rows
     with_null = [pa.concat_arrays([d.dictionary, pa.nulls(1, d.dictionary.type)]) for d in encoded]
     if len(encoded) == 1:

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kzevents import canonical
-from kzevents._arrow import FALSE, TRUE, encode, lit, strings, zeros
+from kzevents._arrow import FALSE, TRUE, bools, encode, int64s, lit, strings, zeros
 from kzevents._arrow import per_combination as _recode
 from kzevents.errors import DataError, Problem, UsageError
 from kzevents.validation import valid_ymd
@@ -543,12 +543,6 @@ def _assemble(cols: dict[str, pa.Array], n: int) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _int64s(values: np.ndarray) -> pa.Array:
-    return pa.Array.from_buffers(
-        pa.int64(), len(values), [None, pa.py_buffer(np.ascontiguousarray(values, np.int64))]
-    )
-
-
 def collapse_monadic(t: pa.Table) -> pa.Table:
     """Monadic ACLED: one row per actor → one row per event (first actor is actor1, the next actor2)."""
     if t.num_rows == 0:
@@ -559,7 +553,7 @@ def collapse_monadic(t: pa.Table) -> pa.Table:
     codes = np.frombuffer(filled.buffers()[1], np.int32, count=len(filled), offset=filled.offset * 4)
     _, first = np.unique(codes, return_index=True)  # first row of each event, in file order once sorted
     first.sort()
-    out = t.take(_int64s(first))
+    out = t.take(int64s(first))
     # the second row of each event (if any) supplies actor2
     rest = np.ones(len(codes), bool)
     rest[first] = False
@@ -570,11 +564,8 @@ def collapse_monadic(t: pa.Table) -> pa.Table:
         by_code = np.full(none + 1, -1, np.int64)
         by_code[codes[second_rows]] = second_rows
         src = by_code[codes[first]]
-        ok = src >= 0
-        has = pa.Array.from_buffers(
-            pa.bool_(), len(ok), [None, pa.py_buffer(np.packbits(ok, bitorder="little"))]
-        )
-        taken = t.take(_int64s(np.maximum(src, 0)))
+        has = bools(src >= 0)
+        taken = t.take(int64s(np.maximum(src, 0)))
         for name in ("actor2", "actor2_type", "assoc_actor_2"):
             col = out.schema.get_field_index(name)
             out_col = out.column(name).combine_chunks()
