@@ -15,7 +15,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import run_task  # noqa: E402
+from run import compile_kzevents, run_task  # noqa: E402
 
 
 def main() -> None:
@@ -23,6 +23,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 4_000_000])
     ap.add_argument("--layout", default="current", help="layout of the generated files (generate.py)")
     args = ap.parse_args()
+    compile_kzevents()
     with tempfile.TemporaryDirectory() as tmp:
         for rows in args.rows:
             src = Path(tmp) / f"acled_{rows}.csv"
