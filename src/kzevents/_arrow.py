@@ -164,7 +164,21 @@ def spread(columns: list[pa.Array], fn: Callable[[list[pa.Array]], pa.Array]) ->
 
 # --- hashing strings ------------------------------------------------------------------------------------
 
-_WEIGHTS = np.random.default_rng(20111017).integers(1, 2**63, size=256, dtype=np.uint64) | np.uint64(1)
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser, in place: every input bit moves every output bit."""
+    with np.errstate(over="ignore"):
+        h ^= h >> np.uint64(30)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(27)
+        h *= np.uint64(0x94D049BB133111EB)
+        h ^= h >> np.uint64(31)
+    return h
+
+
+# odd pseudo-random weights, one per byte position (modulo 256); numpy.random would cost an import
+with np.errstate(over="ignore"):
+    _WEIGHTS = _mix(np.arange(1, 257, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)) | np.uint64(1)
 
 
 def string_hashes(col: pa.Array) -> np.ndarray:
@@ -192,10 +206,5 @@ def string_hashes(col: pa.Array) -> np.ndarray:
             weighted = data * _WEIGHTS[position % 256]
             nonempty = lengths > 0
             h[nonempty] += np.add.reduceat(weighted, starts[nonempty])
-    with np.errstate(over="ignore"):  # splitmix64's finaliser
-        h ^= h >> np.uint64(30)
-        h *= np.uint64(0xBF58476D1CE4E5B9)
-        h ^= h >> np.uint64(27)
-        h *= np.uint64(0x94D049BB133111EB)
-        h ^= h >> np.uint64(31)
+    _mix(h)
     return h

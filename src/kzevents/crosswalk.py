@@ -159,14 +159,15 @@ def available() -> list[str]:
 
 
 @functools.cache
-def get(name: str) -> Crosswalk:
-    """The crosswalk ``exporters/<name>.toml``."""
+def spec(name: str) -> Crosswalk:
+    """The crosswalk ``exporters/<name>.toml`` as written: header, code tables and options, without
+    loading the functions its columns name (readers need only the tables; exporters use :func:`get`)."""
     if name not in available():
         raise UsageError(f"unknown format {name!r}; known formats: {', '.join(available())}")
     doc = load_toml("exporters", f"{name}.toml")
     fmt = doc["format"]
     cols = tuple(ColumnSpec(**c) for c in doc["columns"])
-    cw = Crosswalk(
+    return Crosswalk(
         name=fmt["name"],
         title=fmt["title"],
         file=fmt["file"],
@@ -179,6 +180,13 @@ def get(name: str) -> Crosswalk:
         maps=doc.get("maps", {}),
         options=doc.get("options", {}),
     )
+
+
+@functools.cache
+def get(name: str) -> Crosswalk:
+    """The crosswalk ``exporters/<name>.toml``, its functions loaded and every reference checked."""
+    cw = spec(name)
+    cols = cw.columns
     _ensure_functions()
     for kind, fn_name, registry in (
         ("expand", cw.expand, EXPAND),

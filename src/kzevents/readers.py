@@ -119,7 +119,7 @@ def _layouts() -> list[Layout]:
         Layout("acled", "acled-monadic", tuple(ACLED_MONADIC), "ACLED, monadic (one actor per row)"),
     ]
     if "gtd" in crosswalk.available():
-        cw = crosswalk.get("gtd")
+        cw = crosswalk.spec("gtd")
         out.append(Layout("gtd", "gtd", tuple(cw.header), cw.title, cw.encoding))
     out.append(Layout("ged", "ged", tuple(GED_COLUMNS), "UCDP GED (49 columns)"))
     return out
@@ -362,7 +362,7 @@ def _parse_date_values(a: pa.Array) -> tuple[pa.Array, pa.Array, dict[str, pa.Ar
 def _acled_tables() -> dict[str, Any]:
     from kzevents import crosswalk
 
-    cw = crosswalk.get("acled")
+    cw = crosswalk.spec("acled")
     labels = {int(v): k for k, v in cw.maps["inter_code"].items()}
     inverse: dict[str, list[str]] = {}
     from kzevents.model import EventType
