@@ -217,3 +217,24 @@ def test_reading_and_validating_every_layout_does_not_import_pandas(
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("layout", ["current", "monadic", "gtd-latin1", "ged"])
+def test_groups_of_many_parser_blocks_read_as_one_block(
+    files: dict[str, Path], layout: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The normaliser takes text columns over chunk by chunk (no copy into one array); a group of many
+    small parser blocks must give the table that one block gives."""
+    from kzevents import readers
+
+    whole, _ = kzevents.read(files[layout])
+    monkeypatch.setattr(readers, "PARSE_BLOCK", 1 << 12)
+    tables = list(readers.iter_read(files[layout], batch_bytes=1 << 16))
+    if layout != "monadic":  # (the monadic collapse takes rows, which joins the chunks)
+        assert any(t.column("summary").num_chunks > 3 for t in tables)  # the groups really are chunked
+    import pyarrow as pa
+
+    small = pa.concat_tables(tables).unify_dictionaries().combine_chunks()
+    assert small.num_rows == whole.num_rows
+    for name in whole.column_names:
+        assert small.column(name).to_pylist() == whole.column(name).to_pylist(), name

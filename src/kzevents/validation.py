@@ -651,7 +651,7 @@ def iter_csv_tables(
     size = 0
     for batch in reader:
         group.append(batch)
-        size += batch.nbytes
+        size += batch.get_total_buffer_size()  # (a parser's batch owns its buffers: same as nbytes)
         if size >= table_bytes:
             yield pa.Table.from_batches(group).combine_chunks()
             group, size = [], 0
