@@ -11,7 +11,9 @@ timing (a file just written is still being written back, which slows whatever ru
 runs --repeat times, interleaved, in an order that turns by one task each round (what ran just before a
 task changes its time), and the fastest run of each counts (the least disturbed by other work on
 the machine); the ratios of the median runs are printed too, as the fastest runs of two tasks on a shared
-machine may come from different conditions; peak memory is the largest seen.
+machine may come from different conditions, and so is the median over rounds of each round's own ratio
+(a round's runs are close in time, so a change in the machine's load between rounds moves both sides of
+its ratio alike); peak memory is the largest seen.
 
 Targets (issue #4): convert <= 1.0 x the faster of pyarrow (read_csv + write_table) and pandas
 (read_csv + to_parquet), with peak memory under a quarter of theirs; validate <= 1.5 x pyarrow's read_csv,
@@ -170,6 +172,13 @@ def main() -> None:
     smallest = min(b["peak_mb"] for b in base)
     ours_rows_s = (rows or 0) / results["kzevents_validate"]["seconds"]
     fastest_median = min(b["median_seconds"] for b in base)
+    base_names = ["pyarrow_convert"] + (["pandas_convert"] if "pandas_convert" in runs else [])
+    paired_convert = [
+        kz / min(runs[b][i] for b in base_names) for i, kz in enumerate(runs["kzevents_convert"])
+    ]
+    paired_validate = [
+        v / r for v, r in zip(runs["kzevents_validate"], runs["pyarrow_read_csv"], strict=True)
+    ]
     ratios = {
         "convert_time_vs_fastest_baseline": round(results["kzevents_convert"]["seconds"] / fastest, 2),
         "convert_time_vs_fastest_baseline_median": round(
@@ -182,6 +191,10 @@ def main() -> None:
         "validate_time_vs_pyarrow_read_csv_median": round(
             results["kzevents_validate"]["median_seconds"] / results["pyarrow_read_csv"]["median_seconds"], 2
         ),
+        # each round's own ratio (its runs were minutes apart at most), then the median over rounds: the
+        # measure least moved by the machine's load changing during the benchmark
+        "convert_time_vs_fastest_baseline_paired": round(statistics.median(paired_convert), 2),
+        "validate_time_vs_pyarrow_read_csv_paired": round(statistics.median(paired_validate), 2),
         "validate_speed_vs_jsonschema": round(ours_rows_s / js, 1) if rows else None,
     }
     out = {
@@ -191,12 +204,19 @@ def main() -> None:
         "tasks": results,
         "jsonschema_rows_per_s": round(js),
         "ratios": ratios,
+        "rounds": {
+            "seconds": {name: [round(x, 2) for x in times] for name, times in runs.items()},
+            "convert_ratio": [round(x, 2) for x in paired_convert],
+            "validate_ratio": [round(x, 2) for x in paired_validate],
+        },
         "targets": {
             "convert_time_vs_fastest_baseline": 1.0,
             "convert_time_vs_fastest_baseline_median": 1.0,
             "convert_memory_vs_smallest_baseline": 0.25,
             "validate_time_vs_pyarrow_read_csv": 1.5,
             "validate_time_vs_pyarrow_read_csv_median": 1.5,
+            "convert_time_vs_fastest_baseline_paired": 1.0,
+            "validate_time_vs_pyarrow_read_csv_paired": 1.5,
             "validate_speed_vs_jsonschema": 50,
         },
     }
@@ -210,6 +230,8 @@ def main() -> None:
             f"{r['peak_mb']:6.0f} MB peak"
         )
     print(f"  jsonschema           {js:7.0f} rows/s")
+    print(f"  convert ratio by round   {' '.join(f'{x:.2f}' for x in paired_convert)}")
+    print(f"  validate ratio by round  {' '.join(f'{x:.2f}' for x in paired_validate)}")
     for k, v in ratios.items():
         print(f"  {k:42} {v}   (target {out['targets'][k]})")
 
