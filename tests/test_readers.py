@@ -112,6 +112,17 @@ def test_unknown_layout_lists_what_was_expected() -> None:
         detect_layout(["event_id_cnty", "event_date", "foo"], "f.csv")
     msg = str(exc.value)
     assert "acled-current" in msg and "acled-monadic" in msg and "f.csv" in msg
+    assert "closest" not in msg and "shares at most 2 column names" in msg
+
+
+def test_near_miss_layout_names_the_closest_and_its_differences() -> None:
+    from kzevents.readers import ACLED_CURRENT
+
+    header = [c for c in ACLED_CURRENT if c != "notes"] + ["Notes"]
+    with pytest.raises(DataError) as exc:
+        detect_layout(header, "f.csv")
+    msg = str(exc.value)
+    assert "closest is acled-current, missing notes, unexpected Notes" in msg
 
 
 def test_convert_writes_canonical_parquet(tmp_path: Path) -> None:

@@ -142,11 +142,17 @@ def detect_layout(header: list[str], file: str = "<input>", fmt: str | None = No
     missing = [c for c in best.columns if c not in names]
     extra = sorted(names - set(best.columns))
     expected = "; ".join(f"{lay.name} ({len(lay.columns)} columns)" for lay in candidates)
-    msg = f"header matches no known layout (expected one of: {expected}); closest is {best.name}"
-    if missing:
-        msg += f", missing {', '.join(missing[:10])}"
-    if extra:
-        msg += f", unexpected {', '.join(extra[:10])}"
+    msg = f"header matches no known layout (expected one of: {expected})"
+    if (len(best.columns) - len(missing)) * 2 < len(best.columns):
+        # too far from every layout for a list of differences to help
+        most = max(len(set(lay.columns) & names) for lay in candidates)
+        msg += f"; it shares at most {most} column names with any of them: is this an event file?"
+    else:
+        msg += f"; closest is {best.name}"
+        if missing:
+            msg += f", missing {', '.join(missing[:10])}"
+        if extra:
+            msg += f", unexpected {', '.join(extra[:10])}"
     raise DataError([Problem("unknown-layout", msg, file, row=0, value=",".join(header)[:300])])
 
 
