@@ -191,7 +191,7 @@ def main() -> None:
         "validate_time_vs_pyarrow_read_csv_median": round(
             results["kzevents_validate"]["median_seconds"] / results["pyarrow_read_csv"]["median_seconds"], 2
         ),
-        # each round's own ratio (its runs were minutes apart at most), then the median over rounds: the
+        # each round's own ratio (its runs are seconds apart), then the median over rounds: the
         # measure least moved by the machine's load changing during the benchmark
         "convert_time_vs_fastest_baseline_paired": round(statistics.median(paired_convert), 2),
         "validate_time_vs_pyarrow_read_csv_paired": round(statistics.median(paired_validate), 2),
