@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pyarrow as pa
 import pytest
 
 import kzevents
@@ -232,8 +233,6 @@ def test_groups_of_many_parser_blocks_read_as_one_block(
     tables = list(readers.iter_read(files[layout], batch_bytes=1 << 16))
     if layout != "monadic":  # (the monadic collapse takes rows, which joins the chunks)
         assert any(t.column("summary").num_chunks > 3 for t in tables)  # the groups really are chunked
-    import pyarrow as pa
-
     small = pa.concat_tables(tables).unify_dictionaries().combine_chunks()
     assert small.num_rows == whole.num_rows
     for name in whole.column_names:
