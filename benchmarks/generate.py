@@ -19,6 +19,7 @@ Value distributions follow the real files in ../shared/external and the codebook
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import io
 from pathlib import Path
@@ -726,7 +727,7 @@ def _strings(values: list[str] | None, rows: int) -> pa.Array:
 # --- writing ------------------------------------------------------------------------------------------------
 
 LAYOUTS = {  # layout -> (what kzevents should detect, description)
-    "current": ("acled-current", "ACLED 31 columns, text actor types, ISO dates, minimal quoting"),
+    "current": ("acled-current", "ACLED 31 columns, text actor types, ISO dates, quoted where needed"),
     "numeric": ("acled-current", "ACLED 31 columns, numeric actor types"),
     "pre2023": ("acled-pre2023", "ACLED pre-2023 export tool: data_id/iso3, '21 March 2020', all quoted"),
     "2016": ("acled-2016", "ACLED 2016 era: index column, ally_actor_*, gwno, older event types"),
@@ -766,21 +767,29 @@ def write(path: Path, rows: int, layout: str = "current", chunk: int = 100_000) 
         raise SystemExit(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
     if layout.startswith("gtd"):  # at most one chunk per year
         chunk = max(chunk, -(-rows // (GTD_YEARS[1] - GTD_YEARS[0])))
-    quoting = "all_valid" if layout == "pre2023" else "needed"
     encoding = "latin-1" if layout == "gtd-latin1" else "utf-8"
     with open(path, "wb") as out:
         done = 0
         while done < rows or done == 0:
             n = min(chunk, rows - done)
             t = chunk_table(layout, n, done, rows)
-            buf = io.BytesIO()
             header = done == 0 and layout != "ged-headerless"
-            opts = pacsv.WriteOptions(include_header=header, quoting_style=quoting)
-            pacsv.write_csv(t, buf, write_options=opts)
-            data = buf.getvalue()
-            if header:  # pyarrow quotes every name; the real files quote none
-                head, _, body = data.partition(b"\n")
-                data = head.replace(b'"', b"") + b"\n" + body
+            if layout == "pre2023":  # the export tool quoted every field
+                buf = io.BytesIO()
+                opts = pacsv.WriteOptions(include_header=header, quoting_style="all_valid")
+                pacsv.write_csv(t, buf, write_options=opts)
+                data = buf.getvalue()
+                if header:  # pyarrow quotes every name; the real files quote none
+                    head, _, body = data.partition(b"\n")
+                    data = head.replace(b'"', b"") + b"\n" + body
+            else:  # quotes only where a cell needs them, as the real files (pyarrow's "needed" quotes
+                # every string)
+                text = io.StringIO()
+                writer = csv.writer(text, lineterminator="\n")
+                if header:
+                    writer.writerow(t.column_names)
+                writer.writerows(zip(*(t.column(c).to_pylist() for c in t.column_names), strict=True))
+                data = text.getvalue().encode("utf-8")
             if encoding != "utf-8":
                 data = data.decode("utf-8").encode(encoding)
             out.write(data)

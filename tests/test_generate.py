@@ -74,6 +74,14 @@ def test_pre2023_quotes_every_field_and_writes_long_dates(files: dict[str, Path]
     assert re.search(r',"[A-Z]{3}"$', line)
 
 
+def test_current_quotes_only_cells_that_need_it(files: dict[str, Path]) -> None:
+    lines = files["current"].read_text(encoding="utf-8").splitlines()[1:]
+    # as the real current file (../shared/external/acled/acled_2025-04_somalia_current.csv): SOM49639,...
+    start = re.compile(r"^SYN[0-9]+,[0-9]{4}-[0-9]{2}-[0-9]{2},[0-9]{4},[123],")
+    assert all(start.match(line) for line in lines[:50])
+    assert any(',"' in line for line in lines)  # notes with commas are quoted
+
+
 def test_monadic_repeats_events_and_mangles_dates(files: dict[str, Path]) -> None:
     rows = _rows(files["monadic"])
     header, body = rows[0], rows[1:]
