@@ -211,7 +211,7 @@ def pre2023(t: pa.Table, rng: np.random.Generator) -> pa.Table:
     cols["event_id_no_cnty"] = pa.array([i[3:] for i in ids], pa.string())
     cols["event_date"] = pa.array(_dates(t, "pre2023"), pa.string())
     cols["iso3"] = pa.array([alpha3[i] for i in _col(t, "iso")], pa.string())
-    from kzevents.readers import ACLED_PRE2023
+    from kzevents.formats.acled.layouts import ACLED_PRE2023
 
     return pa.table({name: cols[name] for name in ACLED_PRE2023})
 
@@ -219,7 +219,7 @@ def pre2023(t: pa.Table, rng: np.random.Generator) -> pa.Table:
 def layout2016(t: pa.Table, rng: np.random.Generator, first_id: int) -> pa.Table:
     """2016-era layout: columns in alphabetical order after an unnamed index column, ally_actor_*, gwno,
     older event types, numeric actor types, ids like 8188RTA."""
-    from kzevents.readers import ACLED_2016
+    from kzevents.formats.acled.layouts import ACLED_2016
 
     cols = {name: t.column(name) for name in t.column_names}
     cols["ally_actor_1"], cols["ally_actor_2"] = cols["assoc_actor_1"], cols["assoc_actor_2"]
@@ -236,7 +236,7 @@ def layout2016(t: pa.Table, rng: np.random.Generator, first_id: int) -> pa.Table
 def monadic(t: pa.Table) -> pa.Table:
     """Monadic layout: one row per actor (an event with two actors has two rows with the same
     event_id_cnty, the second with actor 2 in the actor1 columns), dates as "5-Aug-24"."""
-    from kzevents.readers import ACLED_MONADIC
+    from kzevents.formats.acled.layouts import ACLED_MONADIC
 
     t = t.set_column(t.schema.get_field_index("event_date"), "event_date", pa.array(_dates(t, "monadic")))
     second = pc.indices_nonzero(pc.not_equal(t.column("actor2"), ""))
@@ -278,8 +278,8 @@ def gtd_table(rows: int, seed: int, day_range: tuple[int, int]) -> pa.Table:
     """GTD rows whose dates fall in ``day_range`` (ordinals), sorted by eventid like GTD's own file; the
     values keep GTD's rules (labels match codes, weapon subtypes their types, blanks and -9/-99 where the
     codebook has them, approxdate with month or day 0, resolution only when extended)."""
-    from kzevents import crosswalk
-    from kzevents.derive_gtd import MONTHS
+    from kzevents.formats import crosswalk
+    from kzevents.formats.gtd.fields import MONTHS
 
     cw = crosswalk.get("gtd")
     m = cw.maps
@@ -616,7 +616,7 @@ GED_DYADS = [  # (weight, type_of_violence, conflict id, conflict name, dyad id,
 def ged_table(rows: int, seed: int, first_id: int, timed: bool) -> pa.Table:
     """GED rows: deaths_a + deaths_b + deaths_civilians + deaths_unknown = best, low <= best <= high,
     PRIO-GRID cell of the coordinates, year of date_start; dates with or without GED's time part."""
-    from kzevents.readers import GED_COLUMNS
+    from kzevents.formats.ged.layouts import GED_COLUMNS
 
     rng = np.random.default_rng(seed)
     w = np.array([d[0] for d in GED_DYADS])

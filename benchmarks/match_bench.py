@@ -16,7 +16,7 @@ import time
 import numpy as np
 import pyarrow as pa
 
-from kzevents import canonical
+from kzevents import table as canonical
 from kzevents.matching import MatchParams, assign, candidate_pairs, match, prepare, score_pairs
 
 SUBS = [

@@ -40,9 +40,11 @@ def main() -> None:
                 check=True,
             )
             dst = Path(tmp) / "out.parquet"
-            conv = run_task(f"from kzevents.readers import convert; convert({str(src)!r}, {str(dst)!r})")
+            conv = run_task(
+                f"from kzevents.outputs.converter import convert; convert({str(src)!r}, {str(dst)!r})"
+            )
             val = run_task(
-                f"from kzevents.validation import validate_file; assert validate_file({str(src)!r}).valid"
+                f"from kzevents.formats.check import validate_file; assert validate_file({str(src)!r}).valid"
             )
             mb = src.stat().st_size / 1e6
             print(

@@ -45,9 +45,9 @@ TASKS = {
     "pandas_convert": (
         "import pandas as pd; pd.read_csv({src!r}, encoding={enc!r}, low_memory=False).to_parquet({dst!r})"
     ),
-    "kzevents_convert": "from kzevents.readers import convert; convert({src!r}, {dst!r})",
+    "kzevents_convert": "from kzevents.outputs.converter import convert; convert({src!r}, {dst!r})",
     "kzevents_validate": (
-        "from kzevents.validation import validate_file; r = validate_file({src!r}); "
+        "from kzevents.formats.check import validate_file; r = validate_file({src!r}); "
         "assert r.valid, str(r)[:2000]"
     ),
 }
@@ -83,8 +83,8 @@ def jsonschema_rows_per_second(src: Path, layout: str = "current", rows: int = 3
 
     from generate import LAYOUTS
 
-    from kzevents.readers import GED_COLUMNS
-    from kzevents.validation import reference_problems
+    from kzevents.formats.ged.layouts import GED_COLUMNS
+    from kzevents.validation.reference import reference_problems
 
     fmt = LAYOUTS[layout][0].split("-")[0]
     names = GED_COLUMNS if layout == "ged-headerless" else None
@@ -97,7 +97,7 @@ def jsonschema_rows_per_second(src: Path, layout: str = "current", rows: int = 3
 
 def count_rows(src: Path) -> int:
     """Data rows of a given file (in a child process: the parent stays small)."""
-    code = f"from kzevents.validation import validate_file; print(validate_file({str(src)!r}).rows)"
+    code = f"from kzevents.formats.check import validate_file; print(validate_file({str(src)!r}).rows)"
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return int(out.stdout)
 

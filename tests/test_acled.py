@@ -7,11 +7,12 @@ import io
 
 import pytest
 
-from kzevents.derive import interaction_code, split_evenly
+from kzevents.dataset.load import load_dataset
 from kzevents.errors import UsageError
-from kzevents.exports import render, to_acled
-from kzevents.load import load_dataset
-from kzevents.validation import reference_problems, validate_table
+from kzevents.formats.acled.export import interaction_code, split_evenly
+from kzevents.formats.check import validate_table
+from kzevents.outputs.writer import render, to_acled
+from kzevents.validation.reference import reference_problems
 
 # acled.md §1.1, the current header
 ACLED_HEADER = (

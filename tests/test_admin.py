@@ -3,7 +3,7 @@ from __future__ import annotations
 import pycountry
 import pytest
 
-from kzevents.admin import code_from_name, normalize_code, subdivision_name, units
+from kzevents.dataset.admin1 import code_from_name, normalize_code, subdivision_name, units
 from kzevents.errors import KzeventsError
 
 

@@ -128,7 +128,7 @@ def test_no_traceback_from_the_real_command() -> None:
 
 @pytest.mark.parametrize("name", ["formula_hyperlink.csv", "formula_in_coded_column.csv"])
 def test_safety_findings_count_their_rows(name: str) -> None:
-    from kzevents.validation import validate_file
+    from kzevents.formats.check import validate_file
 
     report = validate_file(BAD / name)
     assert report.counts == {"formula-like": 1} and report.failing_rows == 1

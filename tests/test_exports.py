@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 import kzevents
-from kzevents import crosswalk
 from kzevents.cli import main
-from kzevents.exports import CSV_FORMATS, export, write_csv
-from kzevents.validation import validate_file
+from kzevents.formats import crosswalk
+from kzevents.formats.check import validate_file
+from kzevents.outputs.exporter import CSV_FORMATS, export
+from kzevents.outputs.writer import write_csv
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def test_exports_are_byte_identical_across_runs(dist: Path, tmp_path: Path) -> N
 def test_failed_export_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "kzevents_acled.csv"
     target.write_text("previous good export\n")
-    import kzevents.exports as ex
+    import kzevents.io.atomic as ex
 
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")

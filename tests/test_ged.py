@@ -22,29 +22,34 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzevents import crosswalk
-from kzevents.derive_ged import priogrid_gid
-from kzevents.errors import DataError, KzeventsError
-from kzevents.exports import export, render, to_ged
-from kzevents.load import load_dataset
-from kzevents.model import (
+from kzevents.dataset.load import load_dataset
+from kzevents.dataset.model import (
     Actor,
-    ActorKind,
-    ActorType,
     Claim,
     Dataset,
-    DatePrecision,
     DateSpan,
-    EventType,
     Fatalities,
     Incident,
     Participant,
     Place,
-    PlacePrecision,
-    Role,
     Source,
 )
-from kzevents.validation import Report, reference_problems, validate_file, validate_table
+from kzevents.dataset.vocab import (
+    ActorKind,
+    ActorType,
+    DatePrecision,
+    EventType,
+    PlacePrecision,
+    Role,
+)
+from kzevents.errors import DataError, KzeventsError
+from kzevents.formats import crosswalk
+from kzevents.formats.check import validate_file, validate_table
+from kzevents.formats.ged.coding import priogrid_gid
+from kzevents.outputs.exporter import export
+from kzevents.outputs.writer import render, to_ged
+from kzevents.validation import Report
+from kzevents.validation.reference import reference_problems
 
 from .conftest import EXTERNAL, MINI, ROOT, SHARED, need
 

@@ -16,8 +16,9 @@ import pyarrow as pa
 import pytest
 
 import kzevents
-from kzevents.readers import detect_layout, sniff
-from kzevents.validation import validate_file
+from kzevents.formats.check import validate_file
+from kzevents.formats.detect import detect_layout
+from kzevents.formats.detect import sniff_file as sniff
 
 ROWS = 1200
 
@@ -168,7 +169,7 @@ def test_dictionary_read_columns_give_the_same_verdicts(
 ) -> None:
     """Coded columns are read as dictionaries and their cross-field rules decided per distinct combination;
     the verdicts must be those of the plain per-row path, on every row."""
-    from kzevents import validation
+    from kzevents.formats import check as validation
 
     encoding = "latin-1" if layout == "gtd-latin1" else "utf-8"
     broken = tmp_path / "broken.csv"
@@ -199,7 +200,7 @@ def test_gtd_and_ged_columns_left_undecoded_are_not_used(
 ) -> None:
     """As tests/test_reader_kernels.py does for ACLED: reading only USED_COLUMNS gives the canonical table
     that decoding every column gives (the generated files fill every column the normalisers read)."""
-    from kzevents import readers
+    from kzevents.formats import reader as readers
 
     fast, _ = readers.read(files[layout])
     monkeypatch.setattr(readers, "USED_COLUMNS", {})
@@ -217,8 +218,8 @@ def test_reading_and_validating_every_layout_does_not_import_pandas(
     paths = [str(p) for p in files.values()]
     code = (
         "import sys\n"
-        "from kzevents.readers import convert\n"
-        "from kzevents.validation import validate_file\n"
+        "from kzevents.outputs.converter import convert\n"
+        "from kzevents.formats.check import validate_file\n"
         f"for i, p in enumerate({paths!r}):\n"
         "    assert validate_file(p).valid\n"
         f"    convert(p, {str(tmp_path)!r} + f'/{{i}}.parquet')\n"
@@ -234,7 +235,7 @@ def test_groups_of_many_parser_blocks_read_as_one_block(
 ) -> None:
     """The normaliser takes text columns over chunk by chunk (no copy into one array); a group of many
     small parser blocks must give the table that one block gives."""
-    from kzevents import readers
+    from kzevents.formats import reader as readers
 
     whole, _ = kzevents.read(files[layout])
     monkeypatch.setattr(readers, "PARSE_BLOCK", 1 << 12)

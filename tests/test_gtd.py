@@ -16,31 +16,36 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from kzevents import crosswalk
-from kzevents.derive_gtd import gtd_prepare
-from kzevents.errors import DataError, KzeventsError
-from kzevents.exports import export, render, to_gtd
-from kzevents.load import load_dataset
-from kzevents.model import (
+from kzevents.dataset.load import load_dataset
+from kzevents.dataset.model import (
     Actor,
-    ActorKind,
-    ActorType,
     Claim,
     Dataset,
-    DatePrecision,
     DateSpan,
-    EventType,
     Fatalities,
     Incident,
     Link,
     Participant,
     Place,
+    Source,
+)
+from kzevents.dataset.vocab import (
+    ActorKind,
+    ActorType,
+    DatePrecision,
+    EventType,
     PlacePrecision,
     Relation,
     Role,
-    Source,
 )
-from kzevents.validation import Report, reference_problems, validate_file, validate_table
+from kzevents.errors import DataError, KzeventsError
+from kzevents.formats import crosswalk
+from kzevents.formats.check import validate_file, validate_table
+from kzevents.formats.gtd.export import gtd_prepare
+from kzevents.outputs.exporter import export
+from kzevents.outputs.writer import render, to_gtd
+from kzevents.validation import Report
+from kzevents.validation.reference import reference_problems
 
 from .conftest import MINI, ROOT, SHARED, need
 

@@ -9,7 +9,7 @@ import pytest
 
 import kzevents
 from kzevents import DataError, EventType
-from kzevents.load import load_dataset
+from kzevents.dataset.load import load_dataset
 
 
 def test_mini_dataset_builds_typed_frozen_objects(mini: dict[str, str]) -> None:
@@ -74,7 +74,7 @@ def test_shipped_dataset_loads() -> None:
 def test_to_arrow_is_canonical_and_versioned() -> None:
     import json
 
-    from kzevents.canonical import CANONICAL_SCHEMA_VERSION, schema
+    from kzevents.table import CANONICAL_SCHEMA_VERSION, schema
 
     ds = kzevents.load()
     t = ds.to_arrow()

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 import kzevents
-from kzevents import canonical
+from kzevents import table as canonical
 from kzevents.matching import MatchParams, match, merge, update_acled
 
 from .conftest import FIXTURES
@@ -216,8 +216,8 @@ def test_labelled_gtd_rows_link_to_the_right_incidents() -> None:
 def test_merged_table_is_writable_in_every_format(tmp_path: Path) -> None:
     """The de-duplicated union keeps the canonical schema: every writer takes it. Foreign rows keep their
     own ACLED ids and types; rows no format can represent are listed with the reason, not dropped."""
-    from kzevents.exports import to_acled, to_ged, to_gtd
-    from kzevents.parquet import read_parquet, write_parquet
+    from kzevents.outputs.parquet import read_parquet, write_parquet
+    from kzevents.outputs.writer import to_acled, to_ged, to_gtd
 
     ours = kzevents.load().to_arrow()
     acled, _ = kzevents.read(FIXTURES / "labelled" / "acled_labelled.csv")
@@ -243,7 +243,7 @@ def test_merge_command_with_our_parquet_and_a_gtd_file(
     import pyarrow.parquet as pq
 
     from kzevents.cli import main
-    from kzevents.parquet import write_parquet
+    from kzevents.outputs.parquet import write_parquet
 
     write_parquet(kzevents.load(), tmp_path / "kzevents.parquet")
     out = tmp_path / "merged"

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kzevents
-from kzevents import canonical
+from kzevents import table as canonical
 from kzevents.errors import DataError
-from kzevents.parquet import read_parquet, write_parquet
+from kzevents.outputs.parquet import read_parquet, write_parquet
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kzevents.progress import terminal_progress
-from kzevents.readers import convert
+from kzevents.cli.progress import terminal_progress
+from kzevents.outputs.converter import convert
 
 from .conftest import FIXTURES
 

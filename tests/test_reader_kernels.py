@@ -18,9 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzevents import _arrow
-from kzevents._arrow import per_combination as _recode
-from kzevents.readers import _Issues, parse_dates, to_float, to_int
+from kzevents import arrays as _arrow
+from kzevents.arrays import per_combination as _recode
+from kzevents.formats.normalise import Issues as _Issues
+from kzevents.formats.normalise import parse_dates, to_float, to_int
 
 from .conftest import FIXTURES
 
@@ -147,7 +148,8 @@ def test_reading_and_converting_do_not_import_pandas(tmp_path: pytest.TempPathFa
     pytest.importorskip("pandas")  # the point is moot where pandas is not installed
     code = (
         "import sys\n"
-        "from kzevents.readers import convert, read\n"
+        "from kzevents.formats.reader import read\n"
+        "from kzevents.outputs.converter import convert\n"
         f"read({str(FIXTURES / 'acled' / 'current_text.csv')!r})\n"
         f"convert({str(FIXTURES / 'acled' / 'current_text.csv')!r}, {str(tmp_path)!r} + '/x.parquet')\n"
         "print('pandas' in sys.modules)\n"
@@ -169,7 +171,7 @@ def test_columns_left_undecoded_are_not_used(path: Path, monkeypatch: pytest.Mon
     """Reading only USED_COLUMNS, with CODED_COLUMNS decoded as dictionaries, gives the same canonical table
     as decoding every column as plain strings: a column the normaliser reads but the list forgot would come
     back as nulls and differ here."""
-    from kzevents import readers
+    from kzevents.formats import reader as readers
 
     fast, _ = readers.read(path)
     monkeypatch.setattr(readers, "USED_COLUMNS", {})
@@ -181,8 +183,8 @@ def test_columns_left_undecoded_are_not_used(path: Path, monkeypatch: pytest.Mon
 def test_convert_writes_statistics_for_the_filter_columns(tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
-    from kzevents import canonical
-    from kzevents.readers import convert
+    from kzevents import table as canonical
+    from kzevents.outputs.converter import convert
 
     dest = tmp_path / "x.parquet"
     convert(FIXTURES / "acled" / "current_text.csv", dest)
@@ -210,7 +212,7 @@ def test_duplicate_ids_are_confirmed_on_the_strings(monkeypatch: pytest.MonkeyPa
     """Every id hashing alike (a clash) must not make a duplicate: candidates are compared as strings."""
     import numpy as np
 
-    from kzevents import validation
+    from kzevents.formats import check as validation
 
     monkeypatch.setattr(validation, "string_hashes", lambda col: np.zeros(len(col), np.uint64))
     assert validation.validate_file(FIXTURES / "acled" / "current_text.csv").valid
@@ -220,7 +222,7 @@ def test_duplicate_ids_are_confirmed_on_the_strings(monkeypatch: pytest.MonkeyPa
 
 def test_a_duplicate_row_that_fails_another_rule_counts_once(tmp_path: Path) -> None:
     """failing_rows counts rows, not problems: the second KAZ9001 row also gets a latitude of 123."""
-    from kzevents import validation
+    from kzevents.formats import check as validation
 
     src = FIXTURES / "bad" / "duplicate_event_id.csv"
     rows = list(csv.reader(io.StringIO(src.read_text(encoding="utf-8"))))

@@ -12,11 +12,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from kzevents.canonical import schema
 from kzevents.cli import main
 from kzevents.errors import DataError
-from kzevents.readers import GED_COLUMNS, detect_layout, read
-from kzevents.validation import reference_problems, validate_file
+from kzevents.formats.check import validate_file
+from kzevents.formats.detect import detect_layout
+from kzevents.formats.ged.layouts import GED_COLUMNS
+from kzevents.formats.reader import read
+from kzevents.table import schema
+from kzevents.validation.reference import reference_problems
 
 from .conftest import EXTERNAL, FIXTURES, need
 
@@ -91,7 +94,7 @@ def test_monadic_rows_become_one_event() -> None:
 
 
 def test_monadic_pairs_split_across_batches_are_joined(tmp_path: Path) -> None:
-    from kzevents.readers import iter_read
+    from kzevents.formats.reader import iter_read
 
     src = (ACLED / "monadic.csv").read_text().splitlines()
     body = [src[1], src[2]] * 1 + [src[3]]
@@ -116,7 +119,7 @@ def test_unknown_layout_lists_what_was_expected() -> None:
 
 
 def test_near_miss_layout_names_the_closest_and_its_differences() -> None:
-    from kzevents.readers import ACLED_CURRENT
+    from kzevents.formats.acled.layouts import ACLED_CURRENT
 
     header = [c for c in ACLED_CURRENT if c != "notes"] + ["Notes"]
     with pytest.raises(DataError) as exc:
@@ -291,7 +294,7 @@ def test_ged_round_trip_puts_deaths_on_the_right_sides(tmp_path: Path) -> None:
     """Our GED export read back: state-based side A deaths are the security forces', one-sided side A deaths
     are the perpetrators' (ged.md: side A is the government in type 1, the perpetrator in type 3)."""
     import kzevents
-    from kzevents.exports import to_ged
+    from kzevents.outputs.writer import to_ged
 
     to_ged(kzevents.load(), tmp_path / "g.csv")
     t, _ = read(tmp_path / "g.csv")

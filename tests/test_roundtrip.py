@@ -9,25 +9,27 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kzevents.exports import to_acled
-from kzevents.model import (
+from kzevents.dataset.model import (
     Actor,
-    ActorKind,
-    ActorType,
     Claim,
     Dataset,
-    DatePrecision,
     DateSpan,
-    EventType,
     Fatalities,
     Incident,
     Participant,
     Place,
-    PlacePrecision,
-    Role,
     Source,
 )
-from kzevents.readers import read
+from kzevents.dataset.vocab import (
+    ActorKind,
+    ActorType,
+    DatePrecision,
+    EventType,
+    PlacePrecision,
+    Role,
+)
+from kzevents.formats.reader import read
+from kzevents.outputs.writer import to_acled
 
 PLACES = {
     "almaty": Place("almaty", "Almaty", "city", "KZ-75", 43.2567, 76.9286, "town"),

@@ -12,9 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kzevents.cli import main
-from kzevents.exports import to_acled
-from kzevents.load import load_dataset
-from kzevents.validation import ColumnRule, cell_to_json, check_column, valid_ymd, validate_file
+from kzevents.dataset.load import load_dataset
+from kzevents.formats.check import validate_file
+from kzevents.outputs.writer import to_acled
+from kzevents.validation import ColumnRule, cell_to_json, check_column, valid_ymd
 
 
 def _python_valid(s: str) -> bool:

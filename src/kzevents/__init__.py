@@ -3,36 +3,46 @@
 >>> import kzevents
 >>> ds = kzevents.load()          # doctest: +SKIP
 >>> ds.to_arrow()                 # doctest: +SKIP
+
+The names below are the public surface. The curated dataset and its model import without pyarrow; the
+functions that read, write and match tables import it on first use (``_LAZY``), and are typed for type
+checkers through the ``TYPE_CHECKING`` imports.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kzevents._version import __version__
-from kzevents.errors import DataError, KzeventsError, Problem, UsageError
-from kzevents.load import load, load_dataset
-from kzevents.model import (
+from kzevents.dataset.load import load, load_dataset
+from kzevents.dataset.model import (
     Actor,
-    ActorType,
     Claim,
     Dataset,
-    DatePrecision,
     DateSpan,
-    EventType,
     Fatalities,
     Incident,
     OutOfScope,
     Place,
-    PlacePrecision,
-    Role,
     Source,
 )
-from kzevents.summary import info
+from kzevents.dataset.summary import info
+from kzevents.dataset.vocab import ActorType, DatePrecision, EventType, PlacePrecision, Role
+from kzevents.errors import DataError, KzeventsError, Problem, UsageError
 
+if TYPE_CHECKING:  # the lazy names below, for type checkers (never imported at run time from here)
+    from kzevents.formats.check import validate_file as validate
+    from kzevents.formats.reader import read
+    from kzevents.matching import MatchParams, match, merge
+    from kzevents.outputs.converter import convert
+    from kzevents.outputs.exporter import export
+
+# name -> (module, attribute): imported on first use, so that ``import kzevents`` does not import pyarrow
 _LAZY = {
-    "read": ("kzevents.readers", "read"),
-    "convert": ("kzevents.readers", "convert"),
-    "validate": ("kzevents.validation", "validate_file"),
-    "export": ("kzevents.exports", "export"),
+    "read": ("kzevents.formats.reader", "read"),
+    "convert": ("kzevents.outputs.converter", "convert"),
+    "validate": ("kzevents.formats.check", "validate_file"),
+    "export": ("kzevents.outputs.exporter", "export"),
     "match": ("kzevents.matching", "match"),
     "merge": ("kzevents.matching", "merge"),
     "MatchParams": ("kzevents.matching", "MatchParams"),
@@ -45,7 +55,9 @@ def __getattr__(name: str) -> object:
         import importlib
 
         module, attr = _LAZY[name]
-        return getattr(importlib.import_module(module), attr)
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value  # later look-ups find it directly
+        return value
     raise AttributeError(f"module 'kzevents' has no attribute {name!r}")
 
 

@@ -1,0 +1,44 @@
+"""Which format and layout a file is, from its header (columns are matched by name, never by position)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kzevents.errors import DataError, Problem
+from kzevents.formats import registry
+from kzevents.formats.plugin import Layout
+from kzevents.io.sniff import sniff
+
+
+def sniff_file(path: Path) -> tuple[list[str], str, bool]:
+    """Header, encoding and byte-order mark of a file (Latin-1 only where a format allows it)."""
+    return sniff(path, latin1_ok=registry.latin1_ok)
+
+
+def detect_layout(header: list[str], file: str = "<input>", fmt: str | None = None) -> Layout:
+    """The layout whose columns the header has (by name; a leading unnamed index column is ignored)."""
+    names = {h for h in header if h}
+    plugins = [registry.get(fmt)] if fmt is not None else list(registry.FORMATS.values())
+    candidates = [lay for f in plugins for lay in f.layouts]
+    for lay in candidates:
+        if set(lay.columns) == names:
+            return lay
+    for f in plugins:
+        if f.headerless is not None and (found := f.headerless(header)) is not None:
+            return found
+    best = min(candidates, key=lambda lay: len(set(lay.columns) ^ names))
+    missing = [c for c in best.columns if c not in names]
+    extra = sorted(names - set(best.columns))
+    expected = "; ".join(f"{lay.name} ({len(lay.columns)} columns)" for lay in candidates)
+    msg = f"header matches no known layout (expected one of: {expected})"
+    if (len(best.columns) - len(missing)) * 2 < len(best.columns):
+        # too far from every layout for a list of differences to help
+        most = max(len(set(lay.columns) & names) for lay in candidates)
+        msg += f"; it shares at most {most} column names with any of them: is this an event file?"
+    else:
+        msg += f"; closest is {best.name}"
+        if missing:
+            msg += f", missing {', '.join(missing[:10])}"
+        if extra:
+            msg += f", unexpected {', '.join(extra[:10])}"
+    raise DataError([Problem("unknown-layout", msg, file, row=0, value=",".join(header)[:300])])

@@ -1,0 +1,206 @@
+"""The kernels every format's reader normaliser is built from: columns of a batch of strings, numbers,
+dates, and the problems found on the way (each with its file, row, column and value).
+
+A normaliser (``formats/<name>/read.py``) takes a batch of string columns as the CSV reader gives them and
+returns the canonical table (:func:`kzevents.table.assemble`); nothing becomes one Python object per row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kzevents.arrays import FALSE, TRUE, encode, lit, strings
+from kzevents.errors import Problem
+from kzevents.validation.columns import valid_ymd
+
+# --- column helpers -----------------------------------------------------------------------------------
+
+
+def col(t: pa.Table, name: str) -> pa.Array:
+    """A column as one array (strings; all nulls when the file lacks it)."""
+    if name not in t.column_names:
+        return pa.nulls(t.num_rows, pa.string())
+    col = t.column(name)
+    return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+
+
+def as_is(t: pa.Table, name: str) -> pa.Array | pa.ChunkedArray:
+    """A column taken over unchanged, its chunks as they are: copying long text such as ACLED's notes
+    into one array took a fifth of the normalising time."""
+    if name not in t.column_names:
+        return pa.nulls(t.num_rows, pa.string())
+    return t.column(name)
+
+
+def split(a: pa.Array, sep: str) -> pa.Array:
+    """A list column of a separated text column."""
+    return pc.split_pattern(a, sep)  # empty cells are nulls already (strings_can_be_null)
+
+
+class Issues:
+    """Problems found while normalising one batch (bad numbers, impossible dates)."""
+
+    def __init__(self, file: str, offset: int) -> None:
+        self.file, self.offset = file, offset
+        self.problems: list[Problem] = []
+
+    def check(self, bad: pa.Array, col: pa.Array, column: str, message: str) -> None:
+        bad = pc.fill_null(bad, FALSE)
+        if not pc.any(bad).as_py():
+            return
+        idx = pc.indices_nonzero(bad).to_pylist()
+        values = pc.take(col, pc.indices_nonzero(bad)[:20]).to_pylist()
+        for i, v in zip(idx[:20], values, strict=False):
+            self.problems.append(
+                Problem(
+                    "value",
+                    message,
+                    self.file,
+                    row=self.offset + i + 1,
+                    column=column,
+                    value=None if v is None else str(v)[:200],
+                )
+            )
+        if len(idx) > 20:
+            self.problems.append(
+                Problem("value", f"{message}: {len(idx) - 20} more rows", self.file, column=column)
+            )
+
+
+def to_int(
+    a: pa.Array,
+    column: str,
+    issues: Issues,
+    typ: pa.DataType | None = None,
+    missing: tuple[str, ...] = ("",),
+) -> pa.Array:
+    """Cast a string column to integers: ``-?[0-9]+`` (blanks around it allowed) whose value fits ``typ``.
+
+    ``missing`` strings become null; anything else is a problem. A cell's verdict never depends on the
+    other cells of its batch: the fast path (one Arrow cast of the whole column) and the slow path (taken
+    when any cell needs trimming or is bad) accept exactly the same cells.
+    """
+    typ = typ or pa.int32()
+    missing_set = strings(missing)
+    try:  # fast path: a clean column casts in one pass (Arrow rejects blanks, signs, decimals, overflow)
+        out = pc.cast(a, typ)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    else:
+        if missing == ("",):  # empty cells are already null
+            return out
+        return pc.if_else(pc.is_in(a, value_set=missing_set), lit(None, typ), out)
+    is_missing = pc.or_(pc.is_null(a), pc.fill_null(pc.is_in(a, value_set=missing_set), FALSE))
+    trimmed = pc.utf8_trim_whitespace(a)
+    shaped = pc.fill_null(pc.match_substring_regex(trimmed, r"^-?[0-9]+$"), FALSE)
+    # at most 18 significant digits, so the int64 cast below cannot overflow
+    digits = pc.utf8_ltrim(pc.utf8_ltrim(trimmed, "-"), "0")
+    shaped = pc.and_(shaped, pc.less_equal(pc.utf8_length(digits), lit(18, pa.int32())))
+    wide = pc.cast(pc.if_else(shaped, trimmed, lit(None, pa.string())), pa.int64())
+    info = _int_range(typ)
+    fits = pc.and_(
+        pc.greater_equal(wide, lit(info[0], pa.int64())), pc.less_equal(wide, lit(info[1], pa.int64()))
+    )
+    ok = pc.fill_null(pc.and_(shaped, fits), FALSE)
+    issues.check(pc.and_(pc.invert(is_missing), pc.invert(ok)), a, column, "not an integer")
+    return pc.cast(pc.if_else(pc.and_(ok, pc.invert(is_missing)), wide, lit(None, pa.int64())), typ)
+
+
+def _int_range(typ: pa.DataType) -> tuple[int, int]:
+    """The smallest and largest value of an Arrow integer type."""
+    bits = typ.bit_width
+    return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
+
+
+def to_float(a: pa.Array, column: str, issues: Issues, lo: float, hi: float) -> pa.Array:
+    """Cast a string column to float64 within [lo, hi]; non-numbers and values outside are problems."""
+    try:  # fast path; Arrow also reads nan/inf, which are not numbers here
+        v = pc.cast(a, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        empty = pc.equal(a, lit("", pa.string()))
+        ok = pc.match_substring_regex(a, r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$")
+        issues.check(pc.and_(pc.invert(empty), pc.invert(ok)), a, column, "not a number")
+        v = pc.cast(pc.if_else(ok, pc.utf8_trim_whitespace(a), lit(None, pa.string())), pa.float64())
+    else:
+        finite = pc.is_finite(v)
+        if not pc.all(finite).as_py():
+            issues.check(pc.invert(finite), a, column, "not a number")
+            v = pc.if_else(finite, v, lit(None, pa.float64()))
+    outside = pc.or_(pc.less(v, lit(float(lo), pa.float64())), pc.greater(v, lit(float(hi), pa.float64())))
+    if pc.any(outside).as_py():
+        issues.check(outside, a, column, f"outside [{lo}, {hi}]")
+        v = pc.if_else(outside, lit(None, pa.float64()), v)
+    return v
+
+
+def parse_dates(a: pa.Array, column: str, issues: Issues, counts: Counter[str]) -> pa.Array:
+    """Dates as ``2025-04-01``, ``2025-04-01 00:00:00.000``, ``21 March 2020`` or ``5-Aug-24`` → date32.
+
+    A file has few distinct dates, so each distinct string is parsed once and the result spread by index.
+    """
+    enc = encode(a)
+    values, indices = enc.dictionary, enc.indices
+    try:  # fast path: every distinct value is a valid YYYY-MM-DD (Arrow checks the calendar)
+        return pc.take(pc.cast(values, pa.date32()), indices)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    parsed_values, done_values, labels = _parse_date_values(values)
+    result = pc.take(parsed_values, indices)
+    done = pc.fill_null(pc.take(done_values, indices), TRUE)  # a missing date is not a malformed one
+    for label, mask in labels.items():
+        counts[label] += pc.sum(pc.cast(pc.take(mask, indices), pa.int64())).as_py() or 0
+    issues.check(pc.invert(done), a, column, "not a date (YYYY-MM-DD, 'D Month YYYY' or 'D-Mon-YY')")
+    return result
+
+
+def _parse_date_values(a: pa.Array) -> tuple[pa.Array, pa.Array, dict[str, pa.Array]]:
+    a = pc.utf8_trim_whitespace(a)
+    iso_re = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}( 00:00:00(\.0+)?)?$"
+    iso_shape = pc.fill_null(pc.match_substring_regex(a, iso_re), FALSE)
+    iso = pc.utf8_slice_codeunits(a, 0, 10)
+    iso_ok = pc.and_(iso_shape, valid_ymd(iso, iso_shape))
+    result = pc.cast(
+        pc.strptime(
+            pc.if_else(iso_ok, iso, lit(None, pa.string())),
+            format="%Y-%m-%d",
+            unit="s",
+            error_is_null=True,
+        ),
+        pa.date32(),
+    )
+    done = iso_ok
+    labels: dict[str, pa.Array] = {}
+    for fmt, regex, label in (
+        ("%d %B %Y", r"^[0-9]{1,2} [A-Za-z]+ [0-9]{4}$", "dates as 'D Month YYYY'"),
+        ("%d-%b-%y", r"^[0-9]{1,2}-[A-Za-z]{3}-[0-9]{2}$", "dates as 'D-Mon-YY' (spreadsheet)"),
+        ("%d %b %Y", r"^[0-9]{1,2} [A-Za-z]{3} [0-9]{4}$", "dates as 'D Mon YYYY'"),
+    ):
+        shaped = pc.fill_null(pc.and_(pc.invert(done), pc.match_substring_regex(a, regex)), FALSE)
+        if not pc.any(shaped).as_py():
+            continue
+        parsed = pc.strptime(
+            pc.if_else(shaped, a, lit(None, pa.string())), format=fmt, unit="s", error_is_null=True
+        )
+        # strptime rolls 31 February over into March: the day must survive the round trip
+        # (cells of another shape get a stand-in day: extract_regex fails on a cell that does not match)
+        day_text = pc.extract_regex(pc.if_else(shaped, a, lit("1", pa.string())), r"^(?P<d>[0-9]{1,2})")
+        day = pc.cast(day_text.field("d"), pa.int64())
+        good = pc.fill_null(pc.and_(shaped, pc.equal(pc.day(parsed), day)), FALSE)
+        result = pc.if_else(good, pc.cast(parsed, pa.date32()), result)
+        labels[label] = good
+        done = pc.or_(done, good)
+    return result, done, labels
+
+
+def geo_precision(precision: pa.Array) -> pa.Array:
+    """A 1/2/3+ place-precision code (GTD ``specificity``, GED ``where_prec``) as kzevents' precision:
+    1 → town, 2 → near_town, anything else → region."""
+    one, two = lit("1", pa.string()), lit("2", pa.string())
+    return pc.if_else(
+        pc.equal(precision, one),
+        lit("town", pa.string()),
+        pc.if_else(pc.equal(precision, two), lit("near_town", pa.string()), lit("region", pa.string())),
+    )
