@@ -30,3 +30,23 @@ def test_readme_commands_are_what_ci_runs() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     for c in commands:
         assert c in ci, c
+
+
+def test_readme_python_examples_type_check(tmp_path: Path) -> None:
+    """A user's script written as the README shows type-checks: the public names are typed (the lazy ones
+    through kzevents' TYPE_CHECKING imports), not ``object``."""
+    mypy_api = pytest.importorskip("mypy.api", reason="mypy is in the test extra")
+    blocks = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+    script = tmp_path / "readme_examples.py"
+    script.write_text("\n\n".join(blocks), encoding="utf-8")
+    stdout, stderr, status = mypy_api.run(
+        [
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / ".mypy_cache"),
+            "--ignore-missing-imports",
+            str(script),
+        ]
+    )
+    assert status == 0, stdout + stderr
