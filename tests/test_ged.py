@@ -67,6 +67,11 @@ GED_HEADER = (
 ).split(",")
 GED_IDS_IN_MD = (300380, 21300, 370730, 448810, 61235, 115002, 236880)  # real GED ids cited in ged.md
 ID_BASE = 2_000_000_000  # exporters/ged.toml [options] id_base, the documented scheme
+# the ranges UCDP's own ids take in the 23.1 sample (checked in test_ucdp_ids_are_below_the_block)
+UCDP_ID_COLUMNS = (
+    "id,conflict_dset_id,conflict_new_id,dyad_dset_id,dyad_new_id,side_a_dset_id,side_a_new_id,"
+    "side_b_dset_id,side_b_new_id"
+).split(",")
 
 # --- a fixture dataset modelled on the seed documents ---------------------------------------------------
 
@@ -109,6 +114,7 @@ ACTORS = {
 }
 UAG = "Unidentified Armed Group (Kazakhstan)"
 GOV = "Government of Kazakhstan"
+SIDE = {GOV: 1, "Jund al-Khilafah": 2, UAG: 3}  # exporters/ged.toml [maps.side_numbers], as documented
 
 
 def incident(
@@ -380,11 +386,17 @@ def test_police_raid_is_state_based(exported: tuple[str, list[dict[str, str]], d
     )
     assert (raid["low"], raid["best"], raid["high"]) == ("7", "7", "7")
     assert raid["gwnoa"] == "705"
-    # UCDP's conflict, dyad and actor ids: kzevents has none
-    for col in ("conflict_dset_id", "conflict_new_id", "dyad_dset_id", "dyad_new_id"):
-        assert raid[col] == ""
-    for col in ("side_a_dset_id", "side_a_new_id", "side_b_dset_id", "side_b_new_id"):
-        assert raid[col] == ""
+    # kzevents' conflict, dyad and side ids, by the scheme documented in the README and exporters/ged.toml:
+    # sides GOV = 1, UAG = 3 ([maps.side_numbers]); conflict = base + 1e6 x type + 1e3 x side A
+    conflict = ID_BASE + 1_000_000 * 1 + 1_000 * SIDE[GOV]
+    for col in ("conflict_dset_id", "conflict_new_id"):
+        assert raid[col] == str(conflict)
+    for col in ("dyad_dset_id", "dyad_new_id"):
+        assert raid[col] == str(conflict + SIDE[UAG])
+    for col in ("side_a_dset_id", "side_a_new_id"):
+        assert raid[col] == str(ID_BASE + SIDE[GOV])
+    for col in ("side_b_dset_id", "side_b_new_id"):
+        assert raid[col] == str(ID_BASE + SIDE[UAG])
 
 
 def test_killing_of_civilians_is_one_sided(
@@ -396,6 +408,12 @@ def test_killing_of_civilians_is_one_sided(
     # the sample's convention for the civilian side (§1 row 17, §8 id 370730)
     assert (park["side_b_dset_id"], park["side_b_new_id"]) == ("9999", "1")
     assert park["dyad_name"] == park["conflict_name"] == f"{UAG} - Civilians"
+    # the perpetrator's one-sided conflict and its dyad with Civilians (side B 0) share one id, as a
+    # one-sided conflict's dset id is its dyad's in the GED sample (§8 id 370730: 7463 / 7463)
+    one_sided = ID_BASE + 1_000_000 * 3 + 1_000 * SIDE[UAG]
+    for col in ("conflict_dset_id", "conflict_new_id", "dyad_dset_id", "dyad_new_id"):
+        assert park[col] == str(one_sided)
+    assert park["side_a_dset_id"] == park["side_a_new_id"] == str(ID_BASE + SIDE[UAG])
     assert (park["deaths_a"], park["deaths_b"], park["deaths_civilians"]) == ("0", "0", "11")
     assert (park["low"], park["best"], park["high"]) == ("11", "11", "12")
     assert park["gwnoa"] == park["gwnob"] == ""  # both empty in one-sided events of non-state actors
@@ -517,6 +535,36 @@ def test_relid_follows_geds_pattern(exported: tuple[str, list[dict[str, str]], d
         )
     assert rows["KZE-0003"]["relid"] == "KZE-2012-3-0-3"
     assert rows["KZE-0002"]["relid"] == "KZE-2011-1-0-2"
+
+
+def test_ucdp_ids_are_below_the_block() -> None:
+    """The reserved block is far above every id UCDP uses in the sample (ged.md §1: conflicts, dyads and
+    sides are small positive integers; Civilians 9999 / 1)."""
+    rows = sample_rows()
+    for column in UCDP_ID_COLUMNS:
+        values = [int(r[column]) for r in rows]  # never blank in the sample
+        assert 0 < min(values) and max(values) < 500_000 < ID_BASE, column
+
+
+def test_every_ged_id_column_is_filled_and_numeric(
+    exported: tuple[str, list[dict[str, str]], dict[str, str]],
+) -> None:
+    """No blank id columns: readers then type them as integers, as they type GED's own."""
+    for row in exported[1]:
+        for column in UCDP_ID_COLUMNS:
+            value = int(row[column])
+            civilians = column.startswith("side_b") and row["side_b"] == "Civilians"
+            assert value in (9999, 1) if civilians else ID_BASE < value < 2**31, (column, value)
+        assert row["side_a_dset_id"] == row["side_a_new_id"] and row["dyad_dset_id"] == row["dyad_new_id"]
+
+
+def test_a_side_without_a_number_is_an_error() -> None:
+    other = Actor("other", "Some New Group (Kazakhstan)", ActorType.REBEL_GROUP, ActorKind.NON_STATE)
+    raid = incident(
+        7, E.SECURITY_OPERATION, D(2011, 12, 3), "boralday", "police", "other", killed=(1, 1, 0, 0)
+    )
+    with pytest.raises(KzeventsError, match=r"'Some New Group \(Kazakhstan\)'.*side_numbers"):
+        render(Dataset((raid,), PLACES, {**ACTORS, "other": other}, SOURCES), "ged")
 
 
 def test_incident_number_beyond_the_block_is_an_error() -> None:
@@ -691,6 +739,12 @@ CORRUPTIONS: list[tuple[dict[str, str], str, str]] = [
     ({"id": "1234"}, "id", "ged-id-range"),  # a kzevents row outside the reserved block
     ({"relid": "AKT-2011-1-0-1"}, "id", "ged-id-reserved"),  # the reserved block used by another row
     ({"geom_wkt": "POINT (50.28 57.17)"}, "geom_wkt", "ged-geom"),  # latitude first
+    ({"side_a_new_id": "2000000002"}, "side_a_dset_id", "ged-side-id"),  # dset and new ids differ
+    ({"side_b_dset_id": "", "side_b_new_id": ""}, "side_b_dset_id", "ged-side-id"),  # left blank
+    ({"side_a_dset_id": "118", "side_a_new_id": "118"}, "side_a_dset_id", "ged-side-id"),  # UCDP's Syria
+    ({"dyad_dset_id": "2001001002"}, "dyad_dset_id", "ged-dyad-id"),  # not the dyad of its sides
+    ({"dyad_new_id": ""}, "dyad_new_id", "ged-dyad-id"),
+    ({"conflict_new_id": "2003003000"}, "conflict_new_id", "ged-conflict-id"),  # a one-sided conflict's
     ({"date_end": "2011-05-31 00:00:00.000"}, "date_prec", "ged-date-prec"),  # 1 = one day
 ]
 
@@ -730,6 +784,10 @@ REAL_CORRUPTIONS: list[tuple[dict[str, str], str, str]] = [
     ({"priogrid_gid": "181153"}, "priogrid_gid", "ged-priogrid"),
     ({"gwnoa": ""}, "gwnoa", "ged-sides"),
     ({"id": "2000000005"}, "id", "ged-id-reserved"),
+    ({"conflict_new_id": "2001001000"}, "conflict_new_id", "ged-id-reserved"),
+    ({"dyad_dset_id": "2001001003"}, "dyad_dset_id", "ged-id-reserved"),
+    ({"side_a_new_id": "2000000001"}, "side_a_new_id", "ged-id-reserved"),
+    ({"side_b_dset_id": "2000000003"}, "side_b_dset_id", "ged-id-reserved"),
 ]
 
 

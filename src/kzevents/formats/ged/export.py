@@ -15,6 +15,7 @@ from kzevents.dataset.admin1 import ged_name
 from kzevents.dataset.model import incident_number
 from kzevents.errors import KzeventsError
 from kzevents.formats.crosswalk import Crosswalk, Row, derive
+from kzevents.formats.ged import ids
 from kzevents.formats.ged.coding import (
     INT32_MAX,
     coding_of,
@@ -100,14 +101,34 @@ def ged_side_b(row: Row, cw: Crosswalk) -> str:
     return coding_of(row, cw).side_b
 
 
+# conflict, dyad and side ids: kzevents' reserved block (kzevents.formats.ged.ids); Civilians keep UCDP's
+
+
+@derive("ged_conflict_id")
+def ged_conflict_id(row: Row, cw: Crosswalk) -> int:
+    return ids.conflict_id(coding_of(row, cw), cw)
+
+
+@derive("ged_dyad_id")
+def ged_dyad_id(row: Row, cw: Crosswalk) -> int:
+    return ids.dyad_id(coding_of(row, cw), cw)
+
+
+@derive("ged_side_a_id")
+def ged_side_a_id(row: Row, cw: Crosswalk) -> int:
+    return ids.side_id(coding_of(row, cw).side_a, cw)
+
+
 @derive("ged_side_b_dset_id")
-def ged_side_b_dset_id(row: Row, cw: Crosswalk) -> int | None:
-    return int(cw.options["civilians_dset_id"]) if coding_of(row, cw).b_is_civilians else None
+def ged_side_b_dset_id(row: Row, cw: Crosswalk) -> int:
+    c = coding_of(row, cw)
+    return int(cw.options["civilians_dset_id"]) if c.b_is_civilians else ids.side_id(c.side_b, cw)
 
 
 @derive("ged_side_b_new_id")
-def ged_side_b_new_id(row: Row, cw: Crosswalk) -> int | None:
-    return int(cw.options["civilians_new_id"]) if coding_of(row, cw).b_is_civilians else None
+def ged_side_b_new_id(row: Row, cw: Crosswalk) -> int:
+    c = coding_of(row, cw)
+    return int(cw.options["civilians_new_id"]) if c.b_is_civilians else ids.side_id(c.side_b, cw)
 
 
 @derive("ged_gwnoa")
