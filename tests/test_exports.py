@@ -23,16 +23,44 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_format_is_written(dist: Path) -> None:
-    names = {p.name for p in dist.iterdir()}
+    names = {str(p.relative_to(dist)) for p in dist.rglob("*")}
     assert {
         "kzevents_acled.csv",
         "kzevents_gtd.csv",
         "kzevents_ged.csv",
-        "kzevents.parquet",
+        "parquet/kzevents.parquet",
+        "kzevents.geojson",
         "datapackage.json",
     } <= names
     assert "kzevents_gtd_excluded.csv" in names  # police raids are not GTD incidents
     assert not [n for n in names if n.endswith(".tmp")]
+    # the Parquet folder holds only Parquet, so pyarrow.dataset and a *.parquet glob read it whole
+    assert [p.name for p in (dist / "parquet").iterdir()] == ["kzevents.parquet"]
+
+
+def test_results_name_every_file_written(tmp_path: Path) -> None:
+    results = export(out=tmp_path)
+    named = {Path(r.path) for r in results if r.path} | {
+        Path(r.excluded_path) for r in results if r.excluded_path
+    }
+    assert named == {p for p in tmp_path.rglob("*") if p.is_file()}
+    assert {r.format for r in results} == {*CSV_FORMATS, "parquet", "geojson", "datapackage"}
+    gtd = next(r for r in results if r.format == "gtd")
+    assert gtd.excluded and gtd.excluded_path and gtd.excluded_path.endswith("kzevents_gtd_excluded.csv")
+    assert dict(next(r for r in results if r.format == "acled").options) == {"actor_types": "text"}
+
+
+@pytest.mark.parametrize(("choice", "inter1"), [("text", "Political militia"), ("numeric", "3")])
+def test_export_actor_types(tmp_path: Path, choice: str, inter1: str) -> None:
+    """acled.md: inter1 is the actor type as text in downloads since 2024, a code (3 = political militia)
+    in earlier ones; --actor-types picks one."""
+    assert main(["export", "--format", "acled", "--actor-types", choice, "--out", str(tmp_path)]) == 0
+    import csv
+
+    rows = list(csv.DictReader((tmp_path / "kzevents_acled.csv").open(encoding="utf-8")))
+    aktobe = next(r for r in rows if r["event_id_cnty"] == "KZE000101")
+    assert aktobe["inter1"] == inter1
+    assert validate_file(tmp_path / "kzevents_acled.csv").valid
 
 
 @pytest.mark.parametrize("fmt", CSV_FORMATS)
@@ -106,8 +134,7 @@ def test_datapackage_catches_a_bad_code(dist: Path, tmp_path: Path) -> None:
     frictionless = pytest.importorskip("frictionless")
     import shutil
 
-    for p in dist.iterdir():
-        shutil.copy(p, tmp_path / p.name)
+    shutil.copytree(dist, tmp_path, dirs_exist_ok=True)
     acled = tmp_path / "kzevents_acled.csv"
     acled.write_text(acled.read_text().replace(",Battles,", ",Battle,", 1))
     report = frictionless.validate(str(tmp_path / "datapackage.json"))

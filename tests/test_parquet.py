@@ -8,6 +8,7 @@ import struct
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
@@ -17,6 +18,8 @@ import kzevents
 from kzevents import table as canonical
 from kzevents.errors import DataError
 from kzevents.outputs.parquet import read_parquet, write_parquet
+
+from .conftest import FIXTURES
 
 
 @pytest.fixture(scope="module")
@@ -76,16 +79,74 @@ def test_duckdb_reads_rows(written: Path) -> None:
 def test_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "k.parquet"
     path.write_bytes(b"old")
+    write_table = pq.ParquetWriter.write_table
 
-    def boom(*args: object, **kwargs: object) -> None:
-        Path(str(args[1])).write_bytes(b"partial")
+    def boom(self: pq.ParquetWriter, *args: object, **kwargs: object) -> None:
+        write_table(self, *args, **kwargs)  # a row group is in the temporary file, then the disk fills
         raise OSError("disk full")
 
-    monkeypatch.setattr(pq, "write_table", boom)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", boom)
     with pytest.raises(OSError):
         write_parquet(kzevents.load(), path)
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["k.parquet"]
+
+
+def test_a_table_that_is_not_canonical_is_refused(tmp_path: Path) -> None:
+    t = kzevents.load().to_arrow().drop_columns(["claims"])
+    with pytest.raises(DataError, match=r"missing columns \['claims'\]"):
+        write_parquet(t, tmp_path / "x.parquet")
+    assert not list(tmp_path.iterdir())
+
+
+def test_convert_streams_row_groups_and_the_bbox_covers_them_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """convert writes one row group at a time; the ``geo`` bbox, written at the end, covers every row, and
+    the file is the canonical GeoParquet that export writes (the same columns and types)."""
+    from kzevents.outputs import converter
+
+    read = converter.iter_read
+
+    def one_row_at_a_time(*args: object, **kwargs: object) -> object:
+        for t in read(*args, **kwargs):  # type: ignore[arg-type]
+            for i in range(t.num_rows):
+                yield t.slice(i, 1)
+
+    monkeypatch.setattr(converter, "iter_read", one_row_at_a_time)
+    monkeypatch.setattr(converter, "ROW_GROUP_ROWS", 3)
+    src = FIXTURES / "labelled" / "acled_labelled.csv"
+    dest = tmp_path / "acled.parquet"
+    converter.convert(src, dest)
+    meta = pq.ParquetFile(dest).metadata
+    assert meta.num_row_groups >= 4
+    t = pq.read_table(dest)
+    lon, lat = t.column("longitude"), t.column("latitude")
+    box = json.loads(t.schema.metadata[b"geo"])["columns"]["geometry"]["bbox"]
+    assert box == [pc.min(lon).as_py(), pc.min(lat).as_py(), pc.max(lon).as_py(), pc.max(lat).as_py()]
+    # the first row group alone does not span the file: the bbox is the union, not the first group's
+    first = pq.ParquetFile(dest).read_row_group(0)
+    assert (pc.min(first.column("longitude")).as_py(), pc.max(first.column("longitude")).as_py()) != (
+        box[0],
+        box[2],
+    )
+    exported = tmp_path / "k.parquet"
+    write_parquet(kzevents.load(), exported)
+    assert pq.read_schema(dest).remove_metadata() == pq.read_schema(exported).remove_metadata()
+
+
+def test_rows_without_coordinates_get_a_null_geometry(tmp_path: Path) -> None:
+    gpd = pytest.importorskip("geopandas", reason="geopandas is in the test extra")
+    t = kzevents.load().to_arrow()
+    lat = t.column("latitude").to_pylist()
+    lat[0] = None
+    t = t.set_column(t.schema.get_field_index("latitude"), t.schema.field("latitude"), pa.array(lat))
+    path = tmp_path / "k.parquet"
+    write_parquet(t, path)
+    raw = pq.read_table(path)
+    assert raw.column("geometry")[0].as_py() is None and raw.column("bbox")[0].as_py() is None
+    frame = gpd.read_parquet(path)
+    assert frame.geometry.iloc[0] is None and frame.geometry.iloc[1:].geom_type.eq("Point").all()
 
 
 def test_foreign_parquet_is_refused(tmp_path: Path) -> None:

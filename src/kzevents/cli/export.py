@@ -9,7 +9,7 @@ from typing import Any
 from kzevents.cli.common import EXIT_OK
 from kzevents.formats.crosswalk import available
 
-OUTPUT_FORMATS = ("parquet", "datapackage")  # besides each format's CSV
+OUTPUT_FORMATS = ("parquet", "geojson", "datapackage")  # besides each format's CSV
 
 
 def register(sub: Any) -> None:
@@ -22,6 +22,13 @@ def register(sub: Any) -> None:
         choices=formats,
         help="format to write (repeatable); default: all of " + ", ".join(formats),
     )
+    p.add_argument(
+        "--actor-types",
+        choices=("text", "numeric"),
+        default="text",
+        help="ACLED inter1/inter2/interaction as text (ACLED's downloads since 2024, the default) or as "
+        "numeric codes (earlier downloads), to stack with the file you have",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable summary")
     p.set_defaults(func=run)
 
@@ -29,7 +36,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from kzevents.outputs.exporter import export  # pyarrow: imported when the command runs, not for --help
 
-    results = export(out=args.out, formats=args.format or None)
+    results = export(out=args.out, formats=args.format or None, actor_types=args.actor_types)
     if args.json:
         print(
             json.dumps(

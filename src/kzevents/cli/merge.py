@@ -45,16 +45,17 @@ def run(args: argparse.Namespace) -> int:
 
     from kzevents.io.atomic import atomic_write_bytes
     from kzevents.matching import MatchParams, merge
+    from kzevents.outputs.parquet import write_parquet
 
     params = MatchParams(km=args.km, days=args.days, threshold=args.threshold)
     tables = [_load_any(p) for p in args.inputs]
     merged, links, summary = merge(tables, params)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for name, table in (("merged.parquet", merged), ("links.parquet", links)):
-        buf = io.BytesIO()
-        pq.write_table(table, buf, compression="zstd")
-        atomic_write_bytes(out / name, buf.getvalue())
+    write_parquet(merged, out / "merged.parquet")  # the canonical GeoParquet, as export and convert write
+    buf = io.BytesIO()  # the links keep their own schema
+    pq.write_table(links, buf, compression="zstd")
+    atomic_write_bytes(out / "links.parquet", buf.getvalue())
     atomic_write_bytes(out / "summary.json", (json.dumps(summary, indent=2) + "\n").encode())
     if args.json:
         print(json.dumps(summary, indent=2))

@@ -1,18 +1,22 @@
-"""``kzevents convert``: any known file streamed into a canonical Parquet file, in bounded memory."""
+"""``kzevents convert``: any known file streamed into a canonical Parquet file, in bounded memory.
+
+The file is the same canonical GeoParquet as ``kzevents export`` writes (:mod:`kzevents.outputs.parquet`):
+the canonical columns, ``geometry`` and ``bbox``, and a ``geo`` key whose bbox covers every row group.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from kzevents import table
 from kzevents.formats.reader import ReadReport, iter_read
-from kzevents.io.atomic import atomic_path
+from kzevents.outputs.parquet import GeoParquetWriter, open_parquet
 
 ROW_GROUP_ROWS = 1 << 15  # rows per Parquet row group written by convert
 
@@ -23,10 +27,17 @@ def convert(
     format: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ReadReport:
-    """Stream ``src`` (ACLED/GTD/GED CSV) into a canonical Parquet file ``dest`` (atomic; bounded memory)."""
+    """Stream ``src`` (ACLED/GTD/GED CSV) into a canonical GeoParquet file ``dest`` (atomic; bounded
+    memory)."""
     report = ReadReport(str(src), "")
-    with atomic_path(dest) as tmp:
-        writer: pq.ParquetWriter | None = None
+    with contextlib.ExitStack() as stack:
+        writer: GeoParquetWriter | None = None
+
+        def open_writer() -> GeoParquetWriter:
+            # opened on the first rows, when iter_read has found the layout
+            schema = table.schema({"source_file": Path(src).name, "layout": report.layout})
+            return stack.enter_context(open_parquet(dest, schema))
+
         with ThreadPoolExecutor(1) as io_pool:
             # the writer runs on its own thread while the next batches are read and normalised; batches
             # are grouped into row groups of about ROW_GROUP_ROWS rows (fewer, larger row groups write
@@ -37,24 +48,10 @@ def convert(
 
             def flush() -> None:
                 nonlocal group, rows, writer
-                if writer is None:  # created on the first rows, when iter_read has found the layout
-                    schema = table.schema({"source_file": Path(src).name, "layout": report.layout})
-                    # dictionary pages only for dictionary columns: free text (notes, ids) would be tried
-                    # and dropped
-                    dict_columns = [f.name for f in schema if pa.types.is_dictionary(f.type)]
-                    writer = pq.ParquetWriter(
-                        str(tmp),
-                        schema,
-                        compression="zstd",
-                        use_dictionary=dict_columns,
-                        write_statistics=table.STATISTICS_COLUMNS,
-                    )
-                t = (
-                    pa.concat_tables(group)
-                    .unify_dictionaries()
-                    .replace_schema_metadata(writer.schema.metadata)
-                )
-                writes.append(io_pool.submit(writer.write_table, t))
+                if writer is None:
+                    writer = open_writer()
+                t = pa.concat_tables(group).unify_dictionaries()
+                writes.append(io_pool.submit(writer.write, t))
                 group, rows = [], 0
                 while len(writes) > 1:
                     writes.popleft().result()
@@ -72,6 +69,6 @@ def convert(
             finally:
                 for f in writes:  # an error: let the writes in flight end before the file is closed
                     f.exception()
-                if writer is not None:
-                    writer.close()
+        if writer is None:  # no rows (the reader raises first on an empty file): a valid empty file
+            open_writer().write(table.from_columns(table.empty_columns()))
     return report

@@ -1,4 +1,11 @@
-"""``kzevents export``: the dataset in every format (or those asked for) into one folder."""
+"""``kzevents export``: the dataset in every format (or those asked for) into one folder.
+
+The folder's layout (``FILES``): the CSV exports, their lists of incidents left out, the GeoJSON and
+``datapackage.json`` at the top; the canonical GeoParquet alone in ``parquet/``, so that
+``pyarrow.dataset.dataset("dist/parquet")``, DuckDB's ``'dist/parquet/*.parquet'`` and polars'
+``scan_parquet`` read the folder as one table (and files that ``kzevents convert`` writes there stack
+with it: they have the same schema).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import attrs
 import pyarrow as pa
 
 from kzevents.dataset.load import load
@@ -16,40 +24,62 @@ from kzevents.errors import UsageError
 from kzevents.formats import crosswalk, registry
 from kzevents.io.atomic import atomic_write_bytes
 from kzevents.outputs.datapackage import datapackage
+from kzevents.outputs.geojson import write_geojson
 from kzevents.outputs.parquet import write_parquet
 from kzevents.outputs.writer import Excluded, ExportResult, canonical, write_csv
 
 CSV_FORMATS = registry.NAMES
-ALL_FORMATS = (*CSV_FORMATS, "parquet", "datapackage")
+ALL_FORMATS = (*CSV_FORMATS, "parquet", "geojson", "datapackage")
+# where each non-CSV output goes, relative to the output folder (the CSVs: their crosswalk's file name)
+FILES = {
+    "parquet": "parquet/kzevents.parquet",
+    "geojson": "kzevents.geojson",
+    "datapackage": "datapackage.json",
+}
+
+
+def excluded_name(csv_name: str) -> str:
+    """``kzevents_gtd.csv`` -> ``kzevents_gtd_excluded.csv``: the incidents a format leaves out."""
+    return csv_name.replace(".csv", "_excluded.csv")
 
 
 def export(
     data: Dataset | pa.Table | None = None,
     out: str | Path = "dist",
     formats: Sequence[str] | None = None,
+    *,
+    actor_types: str = "text",
 ) -> list[ExportResult]:
-    """Write the dataset in every format (or those named) into directory ``out``."""
+    """Write the dataset in every format (or those named) into directory ``out``; one result per format,
+    naming every file written. ``actor_types`` ("text" or "numeric") is ACLED's ``inter1``/``inter2``/
+    ``interaction`` form: text as ACLED's downloads since 2024, numeric codes as the earlier ones."""
     if data is None:
         data = load()
     formats = list(formats or ALL_FORMATS)
     unknown = [f for f in formats if f not in ALL_FORMATS]
     if unknown:
         raise UsageError(f"unknown format(s) {unknown}; known: {', '.join(ALL_FORMATS)}")
+    if actor_types not in ("text", "numeric"):
+        raise UsageError(f"actor_types must be 'text' or 'numeric', not {actor_types!r}")
+    options = {"acled": {"actor_types": actor_types}}
     out = Path(out)
     table = canonical(data)
     results: list[ExportResult] = []
     for fmt in formats:
         if fmt in CSV_FORMATS:
             cw = crosswalk.get(fmt)
-            res = write_csv(table, out / cw.file, fmt)
+            res = write_csv(table, out / cw.file, fmt, **options.get(fmt, {}))
             if res.excluded:
-                atomic_write_bytes(
-                    out / cw.file.replace(".csv", "_excluded.csv"), _excluded_csv(res.excluded)
-                )
+                path = out / excluded_name(cw.file)
+                atomic_write_bytes(path, _excluded_csv(res.excluded))
+                res = attrs.evolve(res, excluded_path=str(path))
             results.append(res)
         elif fmt == "parquet":
-            write_parquet(table, out / "kzevents.parquet")
-            results.append(ExportResult("parquet", str(out / "kzevents.parquet"), table.num_rows))
+            write_parquet(table, out / FILES["parquet"])
+            results.append(ExportResult("parquet", str(out / FILES["parquet"]), table.num_rows))
+        elif fmt == "geojson":
+            n = write_geojson(table, out / FILES["geojson"])
+            results.append(ExportResult("geojson", str(out / FILES["geojson"]), n))
         elif fmt == "datapackage":
             written = [r for r in results if r.format in CSV_FORMATS] or [
                 ExportResult(f, str(out / crosswalk.get(f).file), 0)
@@ -58,9 +88,10 @@ def export(
             ]
             desc = datapackage([r.format for r in written])
             atomic_write_bytes(
-                out / "datapackage.json", (json.dumps(desc, indent=2, ensure_ascii=False) + "\n").encode()
+                out / FILES["datapackage"],
+                (json.dumps(desc, indent=2, ensure_ascii=False) + "\n").encode(),
             )
-            results.append(ExportResult("datapackage", str(out / "datapackage.json"), len(written)))
+            results.append(ExportResult("datapackage", str(out / FILES["datapackage"]), len(written)))
     return results
 
 

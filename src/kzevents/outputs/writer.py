@@ -31,10 +31,16 @@ class Excluded:
 
 @attrs.frozen
 class ExportResult:
+    """One format written: its file (``path``), its rows, what it left out and why, and the file that
+    lists those (``excluded_path``, written by ``export``), and the format options it was written with
+    (ACLED's ``actor_types``)."""
+
     format: str
     path: str | None
     rows: int
     excluded: tuple[Excluded, ...] = ()
+    excluded_path: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
 
 
 def canonical(data: Dataset | pa.Table) -> pa.Table:
@@ -98,7 +104,8 @@ def write_csv(
     else:
         dest.write(payload)
         path = getattr(dest, "name", None)
-    return ExportResult(fmt, path, len(rows), excluded)
+    used = tuple(sorted((k, str(v)) for k, v in options.items()))
+    return ExportResult(fmt, path, len(rows), excluded, options=used)
 
 
 def to_acled(
