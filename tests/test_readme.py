@@ -4,23 +4,50 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+
+from kzevents.cli import main
 
 from .conftest import FIXTURES, ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
+def _folder(tmp_path: Path) -> Path:
+    """What the README's examples start from: a user's own download (one of our fixtures under that name)
+    and the folder ``kzevents export --out dist/`` writes."""
+    shutil.copy(FIXTURES / "acled" / "pre2023.csv", tmp_path / "acled_download.csv")
+    assert main(["export", "--out", str(tmp_path / "dist")]) == 0
+    return tmp_path
+
+
 def test_readme_python_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocks = re.findall(r"```python\n(.*?)```", README, flags=re.S)
     assert blocks
-    # the examples name a user's own download; give them one of our fixtures under that name
-    shutil.copy(FIXTURES / "acled" / "pre2023.csv", tmp_path / "acled_download.csv")
-    monkeypatch.chdir(tmp_path)
+    assert any("duckdb" in b and "geopandas" in b and "polars" in b and "pandas" in b for b in blocks)
+    monkeypatch.chdir(_folder(tmp_path))
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {})
+
+
+def test_readme_r_example_runs(tmp_path: Path) -> None:
+    """The "Using the data" R lines, when R (with sf) is installed."""
+    rscript = shutil.which("Rscript")
+    if rscript is None:
+        pytest.skip("R is not installed (Rscript not on PATH)")
+    has_sf = subprocess.run([rscript, "-e", "library(sf)"], capture_output=True, check=False)
+    if has_sf.returncode != 0:
+        pytest.skip("the R package sf is not installed")
+    (block,) = re.findall(r"```r\n(.*?)```", README, flags=re.S)
+    script = tmp_path / "readme.R"
+    script.write_text(block, encoding="utf-8")
+    r = subprocess.run(
+        [rscript, str(script)], cwd=_folder(tmp_path), capture_output=True, text=True, check=False
+    )
+    assert r.returncode == 0, r.stderr
 
 
 def test_readme_commands_are_what_ci_runs() -> None:

@@ -55,3 +55,8 @@ class DataError(KzeventsError):
 
 class UsageError(KzeventsError):
     """The caller asked for something that cannot be done (unknown format, missing file)."""
+
+
+class MissingDependency(KzeventsError, ImportError):
+    """An optional library (an extra: ``kzevents[pandas]``, ``[polars]``, ``[geo]``) is not installed; the
+    message is the one line that installs it."""

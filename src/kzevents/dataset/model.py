@@ -9,12 +9,15 @@ incident is kept as a :class:`Claim`; the incident's own values (:attr:`Incident
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
 
+from kzevents.dataset import display
 from kzevents.dataset.admin1 import subdivision_name
+from kzevents.dataset.rows import canonical_row
 from kzevents.dataset.vocab import (
     ActorKind,
     ActorType,
@@ -26,6 +29,9 @@ from kzevents.dataset.vocab import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    import geopandas
+    import pandas
+    import polars
     import pyarrow as pa
 
 
@@ -148,7 +154,7 @@ class Claim:
     note: str | None = None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Incident:
     id: str
     title: str
@@ -174,6 +180,12 @@ class Incident:
         """Source ids in first-claim order, without repeats."""
         return tuple(dict.fromkeys(c.source for c in self.claims))
 
+    def __repr__(self) -> str:
+        return display.incident_repr(self)
+
+    def _repr_html_(self) -> str:
+        return display.incident_html(self)
+
     def conflicts(self) -> dict[str, tuple[Any, ...]]:
         """Fields on which the claims disagree, with the distinct values claimed."""
         out: dict[str, tuple[Any, ...]] = {}
@@ -194,16 +206,72 @@ class OutOfScope:
     country: str | None = None
 
 
-@attrs.frozen
-class Dataset:
-    """The curated dataset: iterate it for incidents; registries by id."""
+K = TypeVar("K")
+V = TypeVar("V")
 
-    incidents: tuple[Incident, ...]
-    places: dict[str, Place]
-    actors: dict[str, Actor]
-    sources: dict[str, Source]
-    out_of_scope: tuple[OutOfScope, ...] = ()
+
+class FrozenMap(Mapping[K, V]):
+    """A read-only mapping (the dataset's registries): no item can be set or removed through it, and unlike
+    ``types.MappingProxyType`` it pickles (for multiprocessing and notebook caches)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
+        self._data: dict[K, V] = dict(data)
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        keys = ", ".join(map(repr, list(self._data)[:5]))
+        return f"FrozenMap({len(self._data)} entries: {keys}" + (", …)" if len(self._data) > 5 else ")")
+
+    def __getstate__(self) -> dict[K, V]:
+        return self._data
+
+    def __setstate__(self, state: dict[K, V]) -> None:
+        self._data = state
+
+
+def _frozen_map(data: Mapping[str, Any]) -> FrozenMap[str, Any]:
+    return data if isinstance(data, FrozenMap) else FrozenMap(data)
+
+
+def _out_of_scope(items: Iterable[OutOfScope]) -> tuple[OutOfScope, ...]:
+    return tuple(items)
+
+
+def _in_id_order(incidents: Iterable[Incident]) -> tuple[Incident, ...]:
+    out = tuple(sorted(incidents, key=lambda inc: inc.id))
+    for a, b in itertools.pairwise(out):
+        if a.id == b.id:
+            raise ValueError(f"two incidents have the id {a.id}")
+    return out
+
+
+@attrs.frozen(repr=False)
+class Dataset:
+    """The curated dataset: a sequence of incidents in id order (``ds[0]``, ``ds[1:3]``, ``for inc in
+    ds``) and a mapping from incident id (``ds["KZE-0001"]``, ``"KZE-0001" in ds``, ``ds.keys()``,
+    ``ds.get(id)``: a dict look-up); its registries of places, actors and sources are read-only mappings
+    by id. The dataset that :func:`kzevents.load` caches cannot be changed through any of them."""
+
+    incidents: tuple[Incident, ...] = attrs.field(converter=_in_id_order)
+    places: FrozenMap[str, Place] = attrs.field(converter=_frozen_map)
+    actors: FrozenMap[str, Actor] = attrs.field(converter=_frozen_map)
+    sources: FrozenMap[str, Source] = attrs.field(converter=_frozen_map)
+    out_of_scope: tuple[OutOfScope, ...] = attrs.field(default=(), converter=_out_of_scope)
     version: str = "0"
+    _index: FrozenMap[str, int] = attrs.field(init=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_index", FrozenMap({inc.id: i for i, inc in enumerate(self.incidents)}))
 
     def __iter__(self) -> Iterator[Incident]:
         return iter(self.incidents)
@@ -211,11 +279,43 @@ class Dataset:
     def __len__(self) -> int:
         return len(self.incidents)
 
-    def __getitem__(self, incident_id: str) -> Incident:
-        for inc in self.incidents:
-            if inc.id == incident_id:
-                return inc
-        raise KeyError(incident_id)
+    @overload
+    def __getitem__(self, key: str | int) -> Incident: ...
+    @overload
+    def __getitem__(self, key: slice) -> tuple[Incident, ...]: ...
+    def __getitem__(self, key: str | int | slice) -> Incident | tuple[Incident, ...]:
+        """By incident id (a dict look-up), by position in id order, or a slice of positions."""
+        if isinstance(key, str):
+            try:
+                return self.incidents[self._index[key]]
+            except KeyError:
+                raise KeyError(f"no incident {key!r} in the dataset") from None
+        return self.incidents[key]
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, str):
+            return item in self._index
+        return isinstance(item, Incident) and self._index.get(item.id) is not None and item in self.incidents
+
+    def keys(self) -> tuple[str, ...]:
+        """Incident ids, in order."""
+        return tuple(self._index)
+
+    def values(self) -> tuple[Incident, ...]:
+        return self.incidents
+
+    def items(self) -> tuple[tuple[str, Incident], ...]:
+        return tuple((inc.id, inc) for inc in self.incidents)
+
+    def get(self, incident_id: str, default: Incident | None = None) -> Incident | None:
+        i = self._index.get(incident_id)
+        return default if i is None else self.incidents[i]
+
+    def __repr__(self) -> str:
+        return display.dataset_repr(self)
+
+    def _repr_html_(self) -> str:
+        return display.dataset_html(self)
 
     def to_arrow(self) -> pa.Table:
         """The canonical pyarrow Table (see :mod:`kzevents.table`): one row per incident, claims included."""
@@ -227,92 +327,23 @@ class Dataset:
                 cols[k].append(v)
         return table.from_columns(cols, {"dataset_version": self.version})
 
-    def to_pandas(self) -> Any:
-        return self.to_arrow().to_pandas()
+    # pandas, polars and geopandas are extras: kzevents.frames imports each when its conversion runs and
+    # says which extra to install when it is missing
 
+    def to_pandas(self) -> pandas.DataFrame:
+        """A pandas DataFrame: datetime64 dates, categoricals, nullable counts (``kzevents[pandas]``)."""
+        from kzevents import frames  # pandas: imported on use, so that ``import kzevents`` stays light
 
-# ACLED writes combined scales lowest level first ("Other-National", "National-International"),
-# reference/acled.md §7
-SCALE_ORDER = ("Local partner", "Other", "New media", "Subnational", "National", "Regional", "International")
+        return frames.to_pandas(self.to_arrow())
 
+    def to_polars(self) -> polars.DataFrame:
+        """A polars DataFrame: ``Date``, ``Categorical`` (``kzevents[polars]``)."""
+        from kzevents import frames  # polars: imported on use
 
-def source_scale(scales: Iterable[str]) -> str | None:
-    """Combine source scales the way ACLED's ``source_scale`` does."""
-    found = set(scales)
-    ordered = [s for s in SCALE_ORDER if s in found]
-    return "-".join(ordered) or None
+        return frames.to_polars(self.to_arrow())
 
+    def to_geopandas(self) -> geopandas.GeoDataFrame:
+        """A GeoDataFrame of the incidents as points, OGC:CRS84 (``kzevents[geo]``)."""
+        from kzevents import frames  # geopandas: imported on use
 
-def incident_number(event_id: str) -> int:
-    """``KZE-0012`` -> 12."""
-    return int(event_id.rsplit("-", 1)[1])
-
-
-def canonical_row(ds: Dataset, inc: Incident) -> dict[str, Any]:
-    """One incident as a row of the canonical table (:mod:`kzevents.table`), as Python values."""
-    place = ds.places[inc.place]
-
-    def actor(role: Role) -> tuple[str | None, str | None, str | None]:
-        ids = inc.actors_in(role)
-        if not ids:
-            return None, None, None
-        a = ds.actors[ids[0]]
-        return a.name, a.id, a.acled_type.value
-
-    def assoc(role: Role) -> list[str]:
-        return list(dict.fromkeys(ds.actors[i].name for i in inc.actors_in(role)))
-
-    a1, a1_id, a1_t = actor(Role.ACTOR1)
-    a2, a2_id, a2_t = actor(Role.ACTOR2)
-    f = inc.fatalities
-    return {
-        "event_id": inc.id,
-        "dataset": "kzevents",
-        "event_date": inc.date.start,
-        "event_date_end": inc.date.end,
-        "date_precision": inc.date.precision.value,
-        "event_type": inc.event_type.value,
-        "title": inc.title,
-        "summary": inc.summary,
-        "country_iso3": "KAZ",
-        "country": "Kazakhstan",
-        "admin1_code": place.admin1,
-        "admin1": place.admin1_name,
-        "admin1_code_2011": place.admin1_2011,
-        "admin2": place.admin2,
-        "place_id": place.id,
-        "location": place.name,
-        "latitude": place.latitude,
-        "longitude": place.longitude,
-        "geo_precision": inc.place_precision.value,
-        "actor1": a1,
-        "actor1_id": a1_id,
-        "actor1_type": a1_t,
-        "actor1_kind": ds.actors[a1_id].kind.value if a1_id else None,
-        "actor1_gtd_name": ds.actors[a1_id].gtd_name if a1_id else None,
-        "assoc_actor_1": assoc(Role.ASSOC1),
-        "actor2": a2,
-        "actor2_id": a2_id,
-        "actor2_type": a2_t,
-        "actor2_unit": ds.actors[a2_id].unit if a2_id else None,
-        "assoc_actor_2": assoc(Role.ASSOC2),
-        "fatalities_low": f.low,
-        "fatalities_best": f.best,
-        "fatalities_high": f.high,
-        "deaths_perpetrators": f.perpetrators,
-        "deaths_security": f.security,
-        "deaths_civilians": f.civilians,
-        "deaths_unknown": f.unknown,
-        "injured": f.injured,
-        "suicide": inc.suicide,
-        "weapons": list(inc.weapons),
-        "targets": list(inc.targets),
-        "sources": list(inc.sources),
-        "source_names": list(dict.fromkeys(ds.sources[s].publisher for s in inc.sources)),
-        "source_scale": source_scale(ds.sources[s].scale for s in inc.sources),
-        "source_citations": [ds.sources[s].citation for s in inc.sources],
-        "claims": [attrs.asdict(c, recurse=False) for c in inc.claims],
-        "conflicts": sorted(inc.conflicts()),
-        "rule": inc.rule,
-        "related": [{"incident": r.incident, "relation": r.relation.value} for r in inc.related],
-    }
+        return frames.to_geopandas(self.to_arrow())

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kzevents import table as canonical
+from kzevents.arrays import lit
 from kzevents.dataset.model import Dataset
 from kzevents.errors import DataError, Problem
 from kzevents.io.atomic import atomic_path
@@ -42,11 +43,17 @@ GEO_COLUMNS = ("geometry", "bbox")
 STATISTICS = [*canonical.STATISTICS_COLUMNS, *(f"bbox.{k}" for k in ("xmin", "ymin", "xmax", "ymax"))]
 
 
+def _float64s(a: pa.Array) -> np.ndarray:
+    """A float64 array as NumPy, NaN where null, read from its buffer (``to_numpy`` imports pandas, which
+    convert and the readers never need)."""
+    a = pc.fill_null(a.cast(pa.float64()), lit(math.nan, pa.float64()))
+    return np.frombuffer(a.buffers()[1], "<f8", count=len(a), offset=a.offset * 8)
+
+
 def wkb_points(lon: pa.Array, lat: pa.Array) -> pa.Array:
     """ISO WKB points, little-endian (byte order 1, type 1, x = lon, y = lat); null where a coordinate is."""
     n = len(lon)
-    x = pc.fill_null(lon, math.nan).to_numpy(zero_copy_only=False).astype("<f8")
-    y = pc.fill_null(lat, math.nan).to_numpy(zero_copy_only=False).astype("<f8")
+    x, y = _float64s(lon), _float64s(lat)
     rec = np.zeros(n, dtype=[("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
     rec["order"], rec["type"], rec["x"], rec["y"] = 1, 1, x, y
     offsets = np.arange(0, 21 * (n + 1), 21, dtype=np.int32)
@@ -56,7 +63,7 @@ def wkb_points(lon: pa.Array, lat: pa.Array) -> pa.Array:
     valid = pc.and_(pc.is_valid(lon), pc.is_valid(lat))
     if pc.all(valid).as_py():
         return points
-    return pc.if_else(valid, points, pa.scalar(None, pa.binary()))
+    return pc.if_else(valid, points, lit(None, pa.binary()))
 
 
 def geo_metadata(bbox: list[float] | None) -> dict[str, Any]:

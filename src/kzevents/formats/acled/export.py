@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kzevents.dataset.admin1 import acled_name
-from kzevents.dataset.model import incident_number
+from kzevents.dataset.rows import incident_number
 from kzevents.formats.crosswalk import Crosswalk, Row, derive, expand, include
 
 # the dataset's release time: ACLED's `timestamp` column (upload time) is this, so exports are deterministic

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from kzevents.dataset.admin1 import ged_name
-from kzevents.dataset.model import incident_number
+from kzevents.dataset.rows import incident_number
 from kzevents.errors import KzeventsError
 from kzevents.formats.crosswalk import Crosswalk, Row, derive
 from kzevents.formats.ged import ids

@@ -8,7 +8,7 @@ import datetime as dt
 import unicodedata
 from typing import Any
 
-from kzevents.dataset.model import incident_number
+from kzevents.dataset.rows import incident_number
 from kzevents.errors import KzeventsError
 from kzevents.formats.crosswalk import Crosswalk, Row
 
