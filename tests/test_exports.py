@@ -140,3 +140,25 @@ def test_datapackage_catches_a_bad_code(dist: Path, tmp_path: Path) -> None:
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert not report.valid
     assert any(e[1] == "event_type" for e in report.flatten(["rowNumber", "fieldName"]))
+
+
+def test_export_needs_no_extra(tmp_path: Path) -> None:
+    """`pip install .` then `kzevents export` (the README's first command) works without pandas, polars or
+    geopandas: the GeoParquet and the GeoJSON are written with pyarrow and the standard library."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "class Absent:  # as if not installed: importing them raises ModuleNotFoundError\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('pandas', 'polars', 'geopandas', 'shapely', 'pyogrio'):\n"
+        "            raise ModuleNotFoundError(name)\n"
+        "sys.meta_path.insert(0, Absent())\n"
+        "from kzevents.cli import main\n"
+        f"raise SystemExit(main(['export', '--out', {str(tmp_path)!r}]))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "parquet" / "kzevents.parquet").stat().st_size > 0
+    assert (tmp_path / "kzevents.geojson").stat().st_size > 0
