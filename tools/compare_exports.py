@@ -44,8 +44,13 @@ def parquet_differs(a: Path, b: Path) -> str | None:
     return None
 
 
+def files(root: Path) -> set[str]:
+    """Every file under ``root`` (the export has a ``parquet/`` folder), relative to it."""
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
 def compare(a: Path, b: Path) -> list[str]:
-    names = sorted({p.name for p in a.iterdir()} | {p.name for p in b.iterdir()})
+    names = sorted(files(a) | files(b))
     out = []
     for name in names:
         pa_, pb = a / name, b / name
