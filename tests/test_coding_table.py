@@ -67,9 +67,7 @@ def _code(expected: str) -> str:
     return m.group(1) if m else expected
 
 
-@pytest.mark.parametrize(
-    "spec", ROWS, ids=[f"{r['format']}-{r['incident']}-{r['field']}" for r in ROWS]
-)
+@pytest.mark.parametrize("spec", ROWS, ids=[f"{r['format']}-{r['incident']}-{r['field']}" for r in ROWS])
 def test_coding(spec: dict[str, str]) -> None:
     rows, excluded = EXPORTS[spec["format"]]
     incident, index = _target(spec["format"], spec["incident"])
@@ -99,7 +97,9 @@ def test_the_table_covers_every_incident_in_every_format() -> None:
         assert {inc.id for inc in kzevents.load()} <= {i for f, i in covered if f == fmt}
 
 
-@pytest.mark.parametrize("spec", [r for r in ROWS if r["quote"]], ids=lambda r: f"{r['incident']}-{r['field']}")
+@pytest.mark.parametrize(
+    "spec", [r for r in ROWS if r["quote"]], ids=lambda r: f"{r['incident']}-{r['field']}"
+)
 def test_the_sentence_is_in_its_document(spec: dict[str, str]) -> None:
     text = need(SEEDS / spec["seed"]).read_text(encoding="utf-8")
     assert spec["quote"] in text

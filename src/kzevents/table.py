@@ -177,12 +177,22 @@ FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
         True,
         "Claims of responsibility: the group (name, kzevents id) and how it claimed (GTD claimmode)",
     ),
-    ("property_damage", pa.bool_(), True, "A source reports property damage (false: says none; null: no source)"),
+    (
+        "property_damage",
+        pa.bool_(),
+        True,
+        "A source reports property damage (false: says none; null: no source)",
+    ),
     ("damage_extent", _DICT, True, "catastrophic | major | minor | unknown (GTD propextent)"),
     ("resistance", _DICT, True, "Security operations: fire | security_casualties | none_reported"),
     ("perpetrator_form", _DICT, True, "individual (one person alone) | group | unknown"),
     ("perpetrator_count", pa.int32(), True, "Number of perpetrators where a source gives it"),
-    ("doubt", pa.list_(pa.string()), True, "Sources' non-terrorist explanations: insurgency | crime | intergroup | unintentional | state"),
+    (
+        "doubt",
+        pa.list_(pa.string()),
+        True,
+        "Sources' non-terrorist explanations: insurgency | crime | intergroup | unintentional | state",
+    ),
     ("weapon_details", pa.list_(WEAPON_TYPE), True, "Weapons with their subtypes, where a source names them"),
     ("protest_intervention", _DICT, True, "Protests: reported | none_reported (state intervention)"),
     (
@@ -266,7 +276,10 @@ def part_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
                 **row,
                 **{k: p[k] for k in ("event_type", "actor2", "actor2_id", "actor2_type", "actor2_unit")},
                 **{k: p[k] for k in ("targets", "weapons", "weapon_details", "injured", "suicide")},
-                **{k: p[k] for k in ("deaths_perpetrators", "deaths_security", "deaths_civilians", "deaths_unknown")},
+                **{
+                    k: p[k]
+                    for k in ("deaths_perpetrators", "deaths_security", "deaths_civilians", "deaths_unknown")
+                },
                 "title": p["title"],
                 "fatalities_low": killed,
                 "fatalities_best": killed,

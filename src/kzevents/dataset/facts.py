@@ -138,7 +138,9 @@ def build_facts(d: dict[str, Any]) -> Facts:
     def ev(x: dict[str, Any]) -> dict[str, str]:
         return {"source": x["source"], "quote": x["quote"]}
 
-    e, dmg, res, perp, pro = (d.get(k) for k in ("explosion", "damage", "resistance", "perpetrators", "protest"))
+    e, dmg, res, perp, pro = (
+        d.get(k) for k in ("explosion", "damage", "resistance", "perpetrators", "protest")
+    )
     return Facts(
         explosion=Explosion(ExplosionStage(e["stage"]), Detonation(e["detonation"]), **ev(e)) if e else None,
         responsibility=tuple(
@@ -150,7 +152,9 @@ def build_facts(d: dict[str, Any]) -> Facts:
             else None
         ),
         resistance=ResistanceFact(Resistance(res["value"]), **ev(res)) if res else None,
-        perpetrators=Perpetrators(PerpetratorForm(perp["form"]), perp.get("count"), **ev(perp)) if perp else None,
+        perpetrators=Perpetrators(PerpetratorForm(perp["form"]), perp.get("count"), **ev(perp))
+        if perp
+        else None,
         doubt=tuple(Doubt(DoubtAlternative(x["alternative"]), **ev(x)) for x in d.get("doubt", ())),
         weapon=tuple(Weapon(w["type"], w["subtype"], **ev(w)) for w in d.get("weapon", ())),
         protest=Protest(Intervention(pro["intervention"]), **ev(pro)) if pro else None,
@@ -205,7 +209,12 @@ def fact_problems(rel: str, d: dict[str, Any]) -> list[Problem]:
     exp = d.get("explosion")
     if etype == "premature_explosion" and (not exp or exp.get("detonation") != "accidental"):
         out.append(
-            Problem("fact-explosion", "a premature explosion needs [explosion] detonation = 'accidental'", rel, "$")
+            Problem(
+                "fact-explosion",
+                "a premature explosion needs [explosion] detonation = 'accidental'",
+                rel,
+                "$",
+            )
         )
     if "resistance" in d and etype != "security_operation":
         out.append(Problem("fact-resistance", "[resistance] is for security operations", rel, "$.resistance"))
@@ -214,7 +223,9 @@ def fact_problems(rel: str, d: dict[str, Any]) -> list[Problem]:
     weapons = set(d.get("weapons", []))
     for i, w in enumerate(d.get("weapon", [])):
         if w.get("type") not in weapons:
-            out.append(Problem("fact-weapon", "a [[weapon]] type must be in `weapons`", rel, f"$.weapon[{i}]"))
+            out.append(
+                Problem("fact-weapon", "a [[weapon]] type must be in `weapons`", rel, f"$.weapon[{i}]")
+            )
     ws = list(d.get("weapon", []))
     for p in d.get("parts", []):
         ws += list(p.get("weapons", []))
@@ -255,7 +266,12 @@ def _part_problems(rel: str, d: dict[str, Any]) -> list[Problem]:
         total = sum(int(p.get(key, 0)) for p in parts)
         if total != int(f.get(key, 0)):
             out.append(
-                Problem("parts", f"the parts' {key} sum to {total}, the incident has {f.get(key, 0)}", rel, "$.parts")
+                Problem(
+                    "parts",
+                    f"the parts' {key} sum to {total}, the incident has {f.get(key, 0)}",
+                    rel,
+                    "$.parts",
+                )
             )
     if f.get("low") != f.get("best"):
         out.append(

@@ -270,8 +270,13 @@ def _ref_problems(
                 )
             if "place" in c and c["place"] not in places:
                 out.append(Problem("ref-place", f"unknown place {c['place']!r}", rel, f"$.claims[{i}].place"))
-        refs = [(f"$.responsibility[{i}].group", r.get("group")) for i, r in enumerate(d.get("responsibility", []))]
-        refs += [(f"$.parts[{i}].actor2", p["actor2"]) for i, p in enumerate(d.get("parts", [])) if "actor2" in p]
+        refs = [
+            (f"$.responsibility[{i}].group", r.get("group"))
+            for i, r in enumerate(d.get("responsibility", []))
+        ]
+        refs += [
+            (f"$.parts[{i}].actor2", p["actor2"]) for i, p in enumerate(d.get("parts", [])) if "actor2" in p
+        ]
         for path, ref in refs:
             if ref not in actors:
                 out.append(Problem("ref-actor", f"unknown actor {ref!r}", rel, path))

@@ -346,7 +346,8 @@ def canonical_row(ds: Dataset, inc: Incident) -> dict[str, Any]:
         "explosion_stage": x.explosion.stage.value if x.explosion else None,
         "explosion_detonation": x.explosion.detonation.value if x.explosion else None,
         "responsibility": [
-            {"group": ds.actors[r.group].name, "group_id": r.group, "mode": r.mode.value} for r in x.responsibility
+            {"group": ds.actors[r.group].name, "group_id": r.group, "mode": r.mode.value}
+            for r in x.responsibility
         ],
         "property_damage": x.damage.reported if x.damage else None,
         "damage_extent": x.damage.extent.value if x.damage and x.damage.extent else None,

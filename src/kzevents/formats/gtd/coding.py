@@ -50,7 +50,9 @@ def attack_types(row: Row, event: dict[str, Any], cw: Crosswalk) -> list[int]:
     return sorted(found, key=order.index)[:3]
 
 
-def weapon_codes(row: Row, event: dict[str, Any], attacktype1: int, suicide: bool, cw: Crosswalk) -> list[tuple[int, int | None]]:
+def weapon_codes(
+    row: Row, event: dict[str, Any], attacktype1: int, suicide: bool, cw: Crosswalk
+) -> list[tuple[int, int | None]]:
     """(weaptype, weapsubtype) of up to four weapons (§10), the weapon of attacktype1 first, then the event
     type's main weapon. A subtype a document names wins; without one a suicide attack's explosive is 13."""
     weapons = weapon_list(row)
