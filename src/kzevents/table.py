@@ -123,7 +123,8 @@ FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
         "geo_precision",
         _DICT,
         True,
-        "Where the point really is: town (in the named place, its own point) | near_town (near or outside it, "
+        "Where the point really is: town (in the named place, its own point) | near_town (near or outside "
+        "it, "
         "its point) | town_nearby_point (in the named place, the point of a nearby place) | area (somewhere "
         "in a named area, a nominal point) | region (the first-level unit's point) | country (the country's "
         "point)",

@@ -233,7 +233,7 @@ def _semantic_problems(rel: str, d: dict[str, Any]) -> list[Problem]:
         out.append(
             Problem(
                 "actors",
-                "only a find (weapons_seizure) may have no actors: an attack or an operation has an acting side",
+                "only a find (weapons_seizure) may have no actors: an attack or operation has an acting side",
                 rel,
                 "$.actors",
             )

@@ -169,7 +169,7 @@ class Incident:
     weapons: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     related: tuple[Link, ...] = ()
-    facts: Facts = Facts()
+    facts: Facts = attrs.field(factory=Facts)
     admin1: str | None = None  # the unit the event lies in, when it differs from the place's
     admin1_2011: str | None = None
 

@@ -127,8 +127,8 @@ def acled_include(row: Row, cw: Crosswalk) -> str | None:
         etype = _acled_types(row, cw)[0]
         if etype != "Strategic developments":
             return (
-                f"known only at country level ({etype}): ACLED does not record events with no place below the "
-                "country, Strategic developments excepted (acled.md §6)"
+                f"known only at country level ({etype}): ACLED does not record events with no place below "
+                "the country, Strategic developments excepted (acled.md §6)"
             )
     if row.get("event_type") is None:
         return (

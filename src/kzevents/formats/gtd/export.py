@@ -7,7 +7,8 @@ missing values, §6 inclusion criteria, §7 location, §8-10 attack, target and 
 
 One canonical incident becomes at most one GTD row, or one per part when it is a series of attacks at
 several sites (``parts``): GTD's single-incident rule (§6); the curated data keeps other discontinuous
-events apart (the two Atyrau blasts of 31 October 2011 are two incidents). The expander :func:`gtd_incident` works out every derived value of a row once and stores it in
+events apart (the two Atyrau blasts of 31 October 2011 are two incidents). The expander
+:func:`gtd_incident` works out every derived value of a row once and stores it in
 fields starting with ``_gtd_``; the columns of the crosswalk read those fields and turn codes into labels
 through the code tables kept in the crosswalk. :func:`gtd_include` says why an incident is left out.
 
@@ -26,18 +27,18 @@ from typing import Any
 
 from kzevents.dataset.admin1 import gtd_name
 from kzevents.errors import KzeventsError
-from kzevents.table import part_rows
 from kzevents.formats.crosswalk import Crosswalk, Row, expand, include, prepare
 from kzevents.formats.gtd.coding import attack_types, claims, damage, doubt, weapon_codes
 from kzevents.formats.gtd.fields import (
     date_span,
-    gtd_part_eventid,
     gtd_approxdate,
     gtd_date,
     gtd_eventid,
     gtd_extended,
+    gtd_part_eventid,
     gtd_text,
 )
+from kzevents.table import part_rows
 
 # --- perpetrators, targets, weapons ------------------------------------------------------------------
 
@@ -321,7 +322,7 @@ def gtd_values(row: Row, cw: Crosswalk, incident: Row | None = None) -> dict[str
     out["_gtd_location"] = gtd_text(
         {
             "region": f"The exact place is not known; the coordinates are those of {location}.",
-            "town_nearby_point": f"{location} has no coordinates of its own; the coordinates are of a nearby place.",
+            "town_nearby_point": f"{location} has no coordinates of its own; these are a nearby place's.",
             "area": f"Somewhere in {location}; the coordinates are a nominal point of it.",
         }.get(str(precision))
     )
