@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a table of one-line descriptions)
 """What each column of the ACLED, GTD and GED layouts means, as the JSON Schemas' ``description`` (the one
 source for docs/CODEBOOK.md and datapackage.json). Written from ../shared/reference (acled.md, gtd.md,
 ged.md); how kzevents fills a column is the crosswalk's business (exporters/<format>.toml), and the
