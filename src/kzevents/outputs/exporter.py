@@ -42,21 +42,27 @@ def export(
         if fmt in CSV_FORMATS:
             cw = crosswalk.get(fmt)
             res = write_csv(table, out / cw.file, fmt)
-            if res.excluded:
-                atomic_write_bytes(
-                    out / cw.file.replace(".csv", "_excluded.csv"), _excluded_csv(res.excluded)
-                )
             results.append(res)
+            if res.excluded:
+                listed = out / cw.file.replace(".csv", "_excluded.csv")
+                atomic_write_bytes(listed, _excluded_csv(res.excluded))
+                results.append(ExportResult(f"{fmt}-excluded", str(listed), len(res.excluded)))
         elif fmt == "parquet":
             write_parquet(table, out / "kzevents.parquet")
             results.append(ExportResult("parquet", str(out / "kzevents.parquet"), table.num_rows))
         elif fmt == "datapackage":
-            written = [r for r in results if r.format in CSV_FORMATS] or [
-                ExportResult(f, str(out / crosswalk.get(f).file), 0)
+            # every file this export wrote (or, when only the descriptor is asked for, the CSV exports and
+            # their exclusion lists already in the folder)
+            written = [(r.format, r.path) for r in results if r.path] or [
+                (kind, str(path))
                 for f in CSV_FORMATS
-                if (out / crosswalk.get(f).file).exists()
+                for kind, path in (
+                    (f, out / crosswalk.get(f).file),
+                    (f"{f}-excluded", out / crosswalk.get(f).file.replace(".csv", "_excluded.csv")),
+                )
+                if path.exists()
             ]
-            desc = datapackage([r.format for r in written])
+            desc = datapackage(written, out)
             atomic_write_bytes(
                 out / "datapackage.json", (json.dumps(desc, indent=2, ensure_ascii=False) + "\n").encode()
             )
