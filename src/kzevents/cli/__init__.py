@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from kzevents._version import __version__
+from kzevents._version import DATASET_VERSION, __version__
 from kzevents.cli import convert, export, info, merge, validate
 from kzevents.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_json
 from kzevents.errors import DataError, KzeventsError, UsageError
@@ -26,7 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Curated dataset of the 2011-2012 militant violence in Kazakhstan: "
         "summary, exports in ACLED/GTD/GED/Parquet formats, validation and merging.",
     )
-    parser.add_argument("--version", action="version", version=f"kzevents {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"kzevents {__version__} (dataset {DATASET_VERSION})"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.register(sub)

@@ -8,7 +8,7 @@ import tomllib
 from collections.abc import Iterable
 from typing import Any
 
-from kzevents._version import __version__
+from kzevents._version import DATASET_VERSION, __version__
 from kzevents.dataset.admin1 import normalize_code
 from kzevents.dataset.facts import build_facts, fact_problems
 from kzevents.dataset.model import (
@@ -36,8 +36,6 @@ from kzevents.dataset.vocab import (
 )
 from kzevents.errors import DataError, KzeventsError, Problem
 from kzevents.resources import resource_dir, schema
-
-DATASET_VERSION = "2026.12.0"  # bump when data/ changes in a release
 
 
 def _jsonable(obj: Any) -> Any:
