@@ -11,11 +11,11 @@ import sys
 from collections.abc import Callable, Sequence
 
 from kzevents._version import DATASET_VERSION, __version__
-from kzevents.cli import convert, export, info, merge, validate
+from kzevents.cli import convert, export, info, merge, plot, validate
 from kzevents.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_json
 from kzevents.errors import DataError, KzeventsError, UsageError
 
-COMMANDS = (info, export, validate, convert, merge)
+COMMANDS = (info, export, validate, convert, merge, plot)
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
