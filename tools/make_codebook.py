@@ -90,6 +90,22 @@ def incident_section() -> list[str]:
     return lines
 
 
+def registry_section() -> list[str]:
+    schema = json.loads((ROOT / "schemas" / "registry.schema.json").read_text(encoding="utf-8"))
+    lines = [
+        "### The registries (`data/places.toml`, `actors.toml`, `sources.toml`, `out_of_scope.toml`)",
+        "",
+        "From `schemas/registry.schema.json`.",
+        "",
+        "| field | type | values | meaning |",
+        "|---|---|---|---|",
+    ]
+    for path, rule in _flatten(schema["properties"]):
+        kind, values = _values(rule)
+        lines.append(f"| `{path}` | {kind} | {_cell(values)} | {_cell(rule.get('description', ''))} |")
+    return lines
+
+
 def canonical_section() -> list[str]:
     sys.path.insert(0, str(ROOT / "src"))
     from kzevents.table import CANONICAL_SCHEMA_VERSION, FIELDS
@@ -204,7 +220,7 @@ def build() -> str:
         "",
     ]
     body = [rules, ""]
-    body += [*incident_section(), ""]
+    body += [*incident_section(), "", *registry_section(), ""]
     body += [*canonical_section(), ""]
     for n, fmt in enumerate(("acled", "gtd", "ged"), start=11):
         body += [*format_section(n, fmt), ""]

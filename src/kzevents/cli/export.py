@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         for r in results:
-            line = f"{r.format:12} {r.rows:4} rows  {r.path}"
+            line = f"{r.format:14} {r.rows:4} rows  {r.path}"
             if r.excluded:
                 line += f"  ({len(r.excluded)} incidents left out, see *_excluded.csv)"
             print(line)
