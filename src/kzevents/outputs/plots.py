@@ -86,7 +86,7 @@ def _colours(types: Sequence[str]) -> dict[str, Any]:
 def _save(fig: Any, path: Path, counts: dict[str, int]) -> None:
     buf = io.BytesIO()
     meta = {"Software": None, **{f"kzevents-{k}": str(v) for k, v in counts.items()}}
-    fig.savefig(buf, format="png", dpi=DPI, metadata=meta)
+    fig.savefig(buf, format="png", dpi=DPI, metadata=meta, pil_kwargs={"optimize": True})
     atomic_write_bytes(path, buf.getvalue())
 
 
