@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from kzevents._version import __version__
+from kzevents._version import DATASET_VERSION, __version__
 from kzevents.cli import main
 
 
@@ -18,12 +18,13 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_version() -> None:
     r = run("--version")
-    assert r.returncode == 0 and r.stdout.strip() == f"kzevents {__version__}"
+    assert r.returncode == 0 and r.stdout.strip() == f"kzevents {__version__} (dataset {DATASET_VERSION})"
 
 
-def test_help_does_not_import_pyarrow() -> None:
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_does_not_import_pyarrow(flag: str) -> None:
     code = "import sys; from kzevents.cli import main\n"
-    code += "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+    code += f"try:\n    main(['{flag}'])\nexcept SystemExit:\n    pass\n"
     code += "assert 'pyarrow' not in sys.modules, 'pyarrow imported'\nassert 'jsonschema' not in sys.modules"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert r.returncode == 0, r.stderr

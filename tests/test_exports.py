@@ -14,6 +14,8 @@ from kzevents.formats.check import validate_file
 from kzevents.outputs.exporter import CSV_FORMATS, export
 from kzevents.outputs.writer import write_csv
 
+from .conftest import ROOT
+
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -70,7 +72,7 @@ def test_each_csv_export_validates(dist: Path, fmt: str) -> None:
 
 
 def test_exports_are_byte_identical_across_runs(dist: Path, tmp_path: Path) -> None:
-    export(out=tmp_path, formats=[*CSV_FORMATS, "datapackage"])
+    export(out=tmp_path)  # every format: the descriptor lists what the export wrote
     for fmt in CSV_FORMATS:
         name = crosswalk.get(fmt).file
         assert (tmp_path / name).read_bytes() == (dist / name).read_bytes(), name
@@ -105,8 +107,9 @@ def test_invalid_data_is_refused_before_writing(tmp_path: Path) -> None:
 
 def test_export_json_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "--format", "gtd", "--out", str(tmp_path), "--json"]) == 0
-    (gtd,) = json.loads(capsys.readouterr().out)
+    (gtd,) = json.loads(capsys.readouterr().out)  # the export, naming its exclusion list
     assert gtd["format"] == "gtd" and gtd["excluded"]
+    assert gtd["excluded_path"].endswith("kzevents_gtd_excluded.csv")
     reasons = {e["event_id"]: e["reason"] for e in gtd["excluded"]}
     raid = next(i for i in kzevents.load() if i.event_type.value == "security_operation")
     assert raid.id in reasons
@@ -122,10 +125,28 @@ def test_datapackage_passes_frictionless(dist: Path) -> None:
     frictionless = pytest.importorskip("frictionless")
     desc = json.loads((dist / "datapackage.json").read_text())
     assert desc["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
-    assert {r["path"] for r in desc["resources"]} == {crosswalk.get(f).file for f in CSV_FORMATS}
+    # every file the export wrote is a resource (built from the export's results)
+    files = [p for p in dist.rglob("*") if p.is_file() and p.name != "datapackage.json"]
+    written = {p.relative_to(dist).as_posix() for p in files}
+    assert {r["path"] for r in desc["resources"]} == written
+    assert {crosswalk.get(f).file for f in CSV_FORMATS} | {
+        "parquet/kzevents.parquet",
+        "kzevents_gtd_excluded.csv",
+    } <= written
+    parquet = next(r for r in desc["resources"] if r["path"] == "parquet/kzevents.parquet")
+    assert (parquet["format"], parquet["mediatype"]) == ("parquet", "application/vnd.apache.parquet")
     acled = next(r for r in desc["resources"] if r["name"] == "kzevents-acled")
     event_type = next(f for f in acled["schema"]["fields"] if f["name"] == "event_type")
     assert "Battles" in event_type["constraints"]["enum"]
+    # every field says what it means, in the JSON Schema's words (the codebook prints the same text)
+    for res in desc["resources"]:
+        for field in res.get("schema", {}).get("fields", []):
+            assert len(field.get("description", "")) > 5, (res["name"], field["name"])
+    ged_schema = json.loads((ROOT / "schemas" / "ged.schema.json").read_text(encoding="utf-8"))
+    ged = next(r for r in desc["resources"] if r["name"] == "kzevents-ged")
+    dates = {f["name"]: f for f in ged["schema"]["fields"] if f["name"] in ("date_start", "date_end")}
+    assert {f["type"] for f in dates.values()} == {"date"}  # GED writes YYYY-MM-DD 00:00:00.000
+    assert dates["date_start"]["description"] == ged_schema["properties"]["date_start"]["description"]
     report = frictionless.validate(str(dist / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 

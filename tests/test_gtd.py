@@ -168,7 +168,7 @@ INCIDENTS = [
         "gov",
         weapons=("explosives",),
         targets=("government",),
-        related=(Link("KZE-0003", Relation.SAME_OPERATION),),
+        related=(Link("KZE-0003", Relation.SAME_ATTACK),),
     ),
     incident(
         3,
@@ -180,7 +180,7 @@ INCIDENTS = [
         killed=(1, 0, 0, 0),
         weapons=("explosives",),
         targets=("none",),
-        related=(Link("KZE-0002", Relation.SAME_OPERATION),),
+        related=(Link("KZE-0002", Relation.SAME_ATTACK),),
     ),
     # seed 002/004: the Boralday raid, police against militants: a state action
     incident(
@@ -467,7 +467,8 @@ def test_unattributed_shooting_of_police(exported: tuple[str, list[dict[str, str
     assert (row["attacktype1"], row["attacktype1_txt"]) == ("2", "Armed Assault")  # §8: police officers
     assert (row["weaptype1_txt"], row["weapsubtype1_txt"]) == ("Firearms", "Unknown Gun Type")
     assert (row["nkill"], row["nkillter"], row["success"]) == ("2", "0", "1")
-    assert (row["doubtterr"], row["alternative"], row["alternative_txt"]) == ("1", "2", "Other Crime Type")
+    # doubt comes from a source's non-terrorist explanation ([[doubt]]), and this incident has none (§6)
+    assert (row["doubtterr"], row["alternative"], row["alternative_txt"]) == ("0", "", "")
     assert row["provstate"] == "Almaty City"
     assert "KZE-0004" not in row["related"]  # a raid in response is no GTD incident
 
@@ -481,8 +482,10 @@ def test_dates_extended_month_and_span(exported: tuple[str, list[dict[str, str]]
         "10",
         "",
     )
-    # two weapon types, the attack's own first; two targets
-    assert (ext["weaptype1_txt"], ext["weaptype2_txt"]) == ("Firearms", "Explosives")
+    # firearms and explosives: Bombing/Explosion is higher in GTD's hierarchy than Armed Assault (§8), and
+    # the weapon of attacktype1 comes first; two targets
+    assert (ext["attacktype1"], ext["attacktype2"], ext["attacktype3"]) == ("3", "2", "")
+    assert (ext["weaptype1_txt"], ext["weaptype2_txt"]) == ("Explosives", "Firearms")
     assert (ext["targtype1_txt"], ext["targtype2_txt"]) == ("Police", "Government (General)")
     assert (ext["nwound"], ext["nwoundus"]) == ("3", "0")
     month = rows["KZE-0010"]
@@ -810,11 +813,17 @@ def test_curated_dataset_exports_valid_gtd(tmp_path: Path) -> None:
     assert reference_problems(rows, "gtd") == set()
     assert validate_file(tmp_path / "kzevents_gtd.csv").valid
     assert len({r["eventid"] for r in rows}) == len(rows)
-    assert result.rows + len(result.excluded) == len(ds)
+    parts = sum(max(len(inc.facts.parts), 1) for inc in ds if inc.facts.parts) - sum(
+        1 for inc in ds if inc.facts.parts
+    )
+    assert result.rows + len(result.excluded) == len(ds) + parts  # a series is one row per part
     left_out = {e.event_id for e in result.excluded}
     for inc in ds:
-        if inc.event_type in (E.SECURITY_OPERATION, E.ARREST, E.WEAPONS_SEIZURE, E.PREMATURE_EXPLOSION):
+        if inc.event_type in (E.SECURITY_OPERATION, E.ARREST, E.WEAPONS_SEIZURE, E.PROTEST):
             assert inc.id in left_out, inc.id
+        stage = inc.facts.explosion.stage if inc.facts.explosion else None
+        if inc.event_type is E.PREMATURE_EXPLOSION:  # out the door (§6) only on the way or at the target
+            assert (inc.id in left_out) == (stage not in ("deploying", "at_target")), inc.id
     groups = {r["gname"] for r in rows}
     assert "Jund al-Khilafah" not in groups  # always GTD's spelling
     for r in rows:

@@ -46,6 +46,13 @@ def test_wheel_ships_data_schemas_and_exporters(wheel: Path) -> None:
     assert "kzevents/schemas/incident.schema.json" in names
     assert any(n.startswith("kzevents/exporters/") for n in names)
     assert "kzevents/py.typed" in names
+    # the map's boundaries with their provenance and licence, and both licences in the metadata
+    for name in ("kz_admin1.geojson", "SOURCE.md", "LICENSE.txt"):
+        assert f"kzevents/data/boundaries/{name}" in names
+    meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    text = zipfile.ZipFile(wheel).read(meta).decode()
+    assert "License-Expression: MIT AND CC-BY-4.0" in text
+    assert any(n.endswith("licenses/LICENSE-DATA") for n in names)
 
 
 def test_installed_wheel_works_outside_the_repository(wheel: Path, tmp_path: Path) -> None:

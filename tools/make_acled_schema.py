@@ -6,10 +6,13 @@ Run once when the tables change; the schema is committed and reviewed like any o
 from __future__ import annotations
 
 import json
+import runpy
 import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# each column's meaning (the description the codebook and datapackage.json print)
+DESC = runpy.run_path(str(Path(__file__).with_name("column_descriptions.py")))
 cw = tomllib.loads((ROOT / "exporters" / "acled.toml").read_text())
 maps = cw["maps"]
 event_types = list(maps["sub_event_types"])
@@ -71,7 +74,7 @@ schema = {
     "type": "object",
     "required": list(props),
     "additionalProperties": False,
-    "properties": props,
+    "properties": DESC["describe"](props, DESC["ACLED"]),
     "x-kzevents-columns": list(props),
 }
 out = ROOT / "schemas" / "acled.schema.json"

@@ -12,11 +12,14 @@ Facts: ../shared/reference/ged.md (§1 columns and formats, §2-4 codes, §5 reg
 from __future__ import annotations
 
 import json
+import runpy
 import tomllib
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+# each column's meaning (the description the codebook and datapackage.json print)
+DESC = runpy.run_path(str(Path(__file__).with_name("column_descriptions.py")))
 
 # A calendar date YYYY-MM-DD (leap years included, so 2011-02-30 and 2011-02-29 fail and 2012-02-29
 # passes), optionally followed by the time part of GED's CSV files ("2013-01-03 00:00:00.000", ged.md §1).
@@ -120,7 +123,7 @@ def build() -> dict[str, Any]:
         "type": "object",
         "required": columns,
         "additionalProperties": False,
-        "properties": props,
+        "properties": DESC["describe"](props, DESC["GED"]),
         "x-kzevents-columns": columns,
     }
 

@@ -11,11 +11,14 @@ Facts: ../shared/reference/gtd.md (§3 columns, §4 dates, §5 missing values, �
 from __future__ import annotations
 
 import json
+import runpy
 import tomllib
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+# each column's meaning (the description the codebook and datapackage.json print)
+DESC = runpy.run_path(str(Path(__file__).with_name("column_descriptions.py")))
 
 
 def opt(s: dict[str, Any]) -> dict[str, Any]:
@@ -165,7 +168,7 @@ def build() -> dict[str, Any]:
         "type": "object",
         "required": columns,
         "additionalProperties": False,
-        "properties": props,
+        "properties": DESC["describe"](props, DESC["gtd"]),
         "x-kzevents-columns": columns,
     }
 

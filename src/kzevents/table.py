@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from kzevents._version import __version__
 from kzevents.arrays import strings, zeros
 
-CANONICAL_SCHEMA_VERSION = "1.0"
+CANONICAL_SCHEMA_VERSION = "1.1"  # 1.1: the incident facts (explosion_stage ... parts)
 
 _DICT = pa.dictionary(pa.int32(), pa.string())
 
@@ -37,6 +37,31 @@ CLAIM_TYPE = pa.struct(
         pa.field("injured", pa.int32()),
         pa.field("arrested", pa.int32()),
         pa.field("note", pa.string()),
+    ]
+)
+WEAPON_TYPE = pa.struct([pa.field("type", pa.string()), pa.field("subtype", pa.string())])
+RESPONSIBILITY_TYPE = pa.struct(
+    [pa.field("group", pa.string()), pa.field("group_id", pa.string()), pa.field("mode", pa.string())]
+)
+PART_TYPE = pa.struct(
+    [
+        pa.field("n", pa.int32()),
+        pa.field("title", pa.string()),
+        pa.field("event_type", pa.string()),
+        pa.field("actor2", pa.string()),
+        pa.field("actor2_id", pa.string()),
+        pa.field("actor2_type", pa.string()),
+        pa.field("actor2_unit", pa.string()),
+        pa.field("targets", pa.list_(pa.string())),
+        pa.field("weapons", pa.list_(pa.string())),
+        pa.field("weapon_details", pa.list_(WEAPON_TYPE)),
+        pa.field("fatalities", pa.int32()),
+        pa.field("deaths_perpetrators", pa.int32()),
+        pa.field("deaths_security", pa.int32()),
+        pa.field("deaths_civilians", pa.int32()),
+        pa.field("deaths_unknown", pa.int32()),
+        pa.field("injured", pa.int32()),
+        pa.field("suicide", pa.bool_()),
     ]
 )
 RELATED_TYPE = pa.struct(
@@ -94,7 +119,16 @@ FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("location", pa.string(), True, "Place name"),
     ("latitude", pa.float64(), True, "WGS84 latitude"),
     ("longitude", pa.float64(), True, "WGS84 longitude"),
-    ("geo_precision", _DICT, True, "town | near_town | region"),
+    (
+        "geo_precision",
+        _DICT,
+        True,
+        "Where the point really is: town (in the named place, its own point) | near_town (near or outside "
+        "it, "
+        "its point) | town_nearby_point (in the named place, the point of a nearby place) | area (somewhere "
+        "in a named area, a nominal point) | region (the first-level unit's point) | country (the country's "
+        "point)",
+    ),
     ("actor1", pa.string(), True, "Initiating side, ACLED-style name"),
     ("actor1_id", pa.string(), True, "kzevents actor id"),
     ("actor1_type", _DICT, True, "ACLED actor type of actor1"),
@@ -131,6 +165,43 @@ FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
     ("rule", pa.string(), True, "How the row's values were chosen from the claims"),
     ("related", pa.list_(RELATED_TYPE), True, "Linked incidents"),
     ("provenance", pa.list_(pa.string()), True, "After a merge: every 'dataset:id' collapsed into this row"),
+    (
+        "explosion_stage",
+        _DICT,
+        True,
+        "Where a device was when it went off: making | handling (at base) | deploying | at_target | unknown",
+    ),
+    ("explosion_detonation", _DICT, True, "intended | accidental | unknown"),
+    (
+        "responsibility",
+        pa.list_(RESPONSIBILITY_TYPE),
+        True,
+        "Claims of responsibility: the group (name, kzevents id) and how it claimed (GTD claimmode)",
+    ),
+    (
+        "property_damage",
+        pa.bool_(),
+        True,
+        "A source reports property damage (false: says none; null: no source)",
+    ),
+    ("damage_extent", _DICT, True, "catastrophic | major | minor | unknown (GTD propextent)"),
+    ("resistance", _DICT, True, "Security operations: fire | security_casualties | none_reported"),
+    ("perpetrator_form", _DICT, True, "individual (one person alone) | group | unknown"),
+    ("perpetrator_count", pa.int32(), True, "Number of perpetrators where a source gives it"),
+    (
+        "doubt",
+        pa.list_(pa.string()),
+        True,
+        "Sources' non-terrorist explanations: insurgency | crime | intergroup | unintentional | state",
+    ),
+    ("weapon_details", pa.list_(WEAPON_TYPE), True, "Weapons with their subtypes, where a source names them"),
+    ("protest_intervention", _DICT, True, "Protests: reported | none_reported (state intervention)"),
+    (
+        "parts",
+        pa.list_(PART_TYPE),
+        True,
+        "A series of attacks at several sites: each part's type, other side, weapons, targets and numbers",
+    ),
 ]
 
 
@@ -191,6 +262,35 @@ def assemble(cols: dict[str, pa.Array | pa.ChunkedArray], n: int) -> pa.Table:
 
 def _dictionary(a: pa.Array | pa.ChunkedArray) -> pa.Array:
     return pc.dictionary_encode(a.cast(pa.string()))
+
+
+def part_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """A canonical row of an incident that is a series (``parts``) as one row per part: the part's own type,
+    other side, weapons, targets and numbers over the incident's values; ``_part_n`` / ``_part_count`` say
+    which. A row without parts is itself."""
+    parts = row.get("parts") or []
+    out = []
+    for p in parts:
+        killed = p["fatalities"]
+        out.append(
+            {
+                **row,
+                **{k: p[k] for k in ("event_type", "actor2", "actor2_id", "actor2_type", "actor2_unit")},
+                **{k: p[k] for k in ("targets", "weapons", "weapon_details", "injured", "suicide")},
+                **{
+                    k: p[k]
+                    for k in ("deaths_perpetrators", "deaths_security", "deaths_civilians", "deaths_unknown")
+                },
+                "title": p["title"],
+                "fatalities_low": killed,
+                "fatalities_best": killed,
+                "fatalities_high": killed,
+                "assoc_actor_2": [],
+                "_part_n": p["n"],
+                "_part_count": len(parts),
+            }
+        )
+    return out or [row]
 
 
 def constant(value: str, n: int) -> pa.DictionaryArray:

@@ -10,12 +10,12 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from kzevents._version import __version__
-from kzevents.cli import convert, export, info, merge, validate
+from kzevents._version import DATASET_VERSION, __version__
+from kzevents.cli import convert, export, info, merge, plot, validate
 from kzevents.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_json
 from kzevents.errors import DataError, KzeventsError, UsageError
 
-COMMANDS = (info, export, validate, convert, merge)
+COMMANDS = (info, export, validate, convert, merge, plot)
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -26,7 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Curated dataset of the 2011-2012 militant violence in Kazakhstan: "
         "summary, exports in ACLED/GTD/GED/Parquet formats, validation and merging.",
     )
-    parser.add_argument("--version", action="version", version=f"kzevents {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"kzevents {__version__} (dataset {DATASET_VERSION})"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.register(sub)

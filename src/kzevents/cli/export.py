@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
                         "path": r.path,
                         "rows": r.rows,
                         "excluded": [{"event_id": e.event_id, "reason": e.reason} for e in r.excluded],
+                        "excluded_path": r.excluded_path,
                     }
                     for r in results
                 ],
@@ -54,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         for r in results:
-            line = f"{r.format:12} {r.rows:4} rows  {r.path}"
+            line = f"{r.format:14} {r.rows:4} rows  {r.path}"
             if r.excluded:
-                line += f"  ({len(r.excluded)} incidents left out, see *_excluded.csv)"
+                line += f"  ({len(r.excluded)} incidents left out, listed in {r.excluded_path})"
             print(line)
     return EXIT_OK

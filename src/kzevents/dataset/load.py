@@ -8,8 +8,9 @@ import tomllib
 from collections.abc import Iterable
 from typing import Any
 
-from kzevents._version import __version__
+from kzevents._version import DATASET_VERSION, __version__
 from kzevents.dataset.admin1 import normalize_code
+from kzevents.dataset.facts import build_facts, fact_problems
 from kzevents.dataset.model import (
     Actor,
     Claim,
@@ -29,13 +30,12 @@ from kzevents.dataset.vocab import (
     DatePrecision,
     EventType,
     PlacePrecision,
+    PointPrecision,
     Relation,
     Role,
 )
 from kzevents.errors import DataError, KzeventsError, Problem
 from kzevents.resources import resource_dir, schema
-
-DATASET_VERSION = "2026.11.0"  # bump when data/ changes in a release
 
 
 def _jsonable(obj: Any) -> Any:
@@ -116,7 +116,7 @@ def _build_incident(d: dict[str, Any]) -> Incident:
             unknown=f.get("unknown", 0),
             injured=f.get("injured"),
         ),
-        actors=tuple(Participant(a["actor"], Role(a["role"])) for a in d["actors"]),
+        actors=tuple(Participant(a["actor"], Role(a["role"])) for a in d.get("actors", ())),
         claims=tuple(
             Claim(
                 source=c["source"],
@@ -141,6 +141,9 @@ def _build_incident(d: dict[str, Any]) -> Incident:
         weapons=tuple(d.get("weapons", ())),
         targets=tuple(d.get("targets", ())),
         related=tuple(Link(r["incident"], Relation(r["relation"])) for r in d.get("related", ())),
+        facts=build_facts(d),
+        admin1=d["place"].get("admin1"),
+        admin1_2011=d["place"].get("admin1_2011"),
     )
 
 
@@ -149,11 +152,12 @@ def _build_place(d: dict[str, Any]) -> Place:
         id=d["id"],
         name=d["name"],
         feature=d["feature"],
-        admin1=normalize_code(d["admin1"]),
+        admin1=normalize_code(d["admin1"]) if "admin1" in d else None,
         latitude=float(d["latitude"]),
         longitude=float(d["longitude"]),
-        precision=d["precision"],
+        precision=PointPrecision(d["precision"]),
         admin2=d.get("admin2") or None,
+        point_place=d.get("point_place"),
         admin1_2011=d.get("admin1_2011"),
         admin1_name_2011=d.get("admin1_name_2011"),
         geonames_id=d.get("geonames_id"),
@@ -219,8 +223,23 @@ def _semantic_problems(rel: str, d: dict[str, Any]) -> list[Problem]:
             )
         )
     roles = [a.get("role") for a in d.get("actors", [])]
-    if roles.count("actor1") != 1:
-        out.append(Problem("actors", "an incident needs exactly one actor1", rel, "$.actors"))
+    if roles.count("actor1") > 1:
+        out.append(Problem("actors", "an incident has at most one actor1", rel, "$.actors"))
+    if roles and "actor1" not in roles:
+        out.append(Problem("actors", "an incident with actors needs an actor1", rel, "$.actors"))
+    if not roles and d.get("event_type") != "weapons_seizure":
+        out.append(
+            Problem(
+                "actors",
+                "only a find (weapons_seizure) may have no actors: an attack or operation has an acting side",
+                rel,
+                "$.actors",
+            )
+        )
+    place = d.get("place", {})
+    if ("admin1" in place) != ("admin1_2011" in place):
+        out.append(Problem("place-admin1", "give [place] admin1 and admin1_2011 together", rel, "$.place"))
+    out += fact_problems(rel, d)
     if roles.count("actor2") > 1:
         out.append(Problem("actors", "an incident has at most one actor2", rel, "$.actors"))
     return out
@@ -249,6 +268,16 @@ def _ref_problems(
                 )
             if "place" in c and c["place"] not in places:
                 out.append(Problem("ref-place", f"unknown place {c['place']!r}", rel, f"$.claims[{i}].place"))
+        refs = [
+            (f"$.responsibility[{i}].group", r.get("group"))
+            for i, r in enumerate(d.get("responsibility", []))
+        ]
+        refs += [
+            (f"$.parts[{i}].actor2", p["actor2"]) for i, p in enumerate(d.get("parts", [])) if "actor2" in p
+        ]
+        for path, ref in refs:
+            if ref not in actors:
+                out.append(Problem("ref-actor", f"unknown actor {ref!r}", rel, path))
         for i, r in enumerate(d.get("related", [])):
             if r.get("incident") not in incidents:
                 out.append(
@@ -297,8 +326,11 @@ def load_dataset(texts: dict[str, str] | None = None) -> Dataset:
                 )
             seen.add(x)
     for i, p in enumerate(registries.get("places.toml", {}).get("place", [])):
+        if "admin1" not in p and p.get("feature") != "country":
+            problems.append(Problem("admin1", "a place needs admin1", "data/places.toml", f"$.place[{i}]"))
+            continue
         try:
-            normalize_code(str(p.get("admin1", "")))
+            normalize_code(str(p.get("admin1", "KZ-75")))
         except KzeventsError as exc:
             problems.append(Problem("admin1", str(exc), "data/places.toml", f"$.place[{i}].admin1"))
 

@@ -17,6 +17,7 @@ import attrs
 
 from kzevents.dataset import display
 from kzevents.dataset.admin1 import subdivision_name
+from kzevents.dataset.facts import Facts
 from kzevents.dataset.rows import canonical_row
 from kzevents.dataset.vocab import (
     ActorKind,
@@ -24,6 +25,7 @@ from kzevents.dataset.vocab import (
     DatePrecision,
     EventType,
     PlacePrecision,
+    PointPrecision,
     Relation,
     Role,
 )
@@ -59,11 +61,12 @@ class Place:
     id: str
     name: str
     feature: str
-    admin1: str  # ISO 3166-2:KZ, numeric form (KZ-75)
+    admin1: str | None  # ISO 3166-2:KZ, numeric form (KZ-75); None for the country
     latitude: float
     longitude: float
-    precision: str  # town | area | region: what the coordinates stand for
+    precision: PointPrecision  # what the coordinates stand for
     admin2: str | None = None
+    point_place: str | None = None
     admin1_2011: str | None = None
     admin1_name_2011: str | None = None
     geonames_id: int | None = None
@@ -73,8 +76,8 @@ class Place:
     notes: str | None = None
 
     @property
-    def admin1_name(self) -> str:
-        return subdivision_name(self.admin1)
+    def admin1_name(self) -> str | None:
+        return subdivision_name(self.admin1) if self.admin1 else None
 
 
 @attrs.frozen
@@ -171,6 +174,9 @@ class Incident:
     weapons: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     related: tuple[Link, ...] = ()
+    facts: Facts = attrs.field(factory=Facts)
+    admin1: str | None = None  # the unit the event lies in, when it differs from the place's
+    admin1_2011: str | None = None
 
     def actors_in(self, role: Role) -> tuple[str, ...]:
         return tuple(p.actor for p in self.actors if p.role is role)

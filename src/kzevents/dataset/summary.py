@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+from kzevents.dataset.admin1 import subdivision_name
 from kzevents.dataset.load import load
 from kzevents.dataset.model import Dataset
 
@@ -18,7 +19,9 @@ def info(ds: Dataset | None = None) -> dict[str, Any]:
     by_region: dict[str, int] = defaultdict(int)
     for inc in incidents:
         by_year[str(inc.date.start.year)] += inc.fatalities.best
-        by_region[ds.places[inc.place].admin1_name] += inc.fatalities.best
+        # the unit the event lies in (an incident's own admin1 wins over its reference place's)
+        code = inc.admin1 or ds.places[inc.place].admin1
+        by_region[subdivision_name(code) if code else "(country level)"] += inc.fatalities.best
     claims_per_source = Counter(c.source for inc in incidents for c in inc.claims)
     return {
         "dataset_version": ds.version,

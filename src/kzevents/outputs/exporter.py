@@ -81,12 +81,21 @@ def export(
             n = write_geojson(table, out / FILES["geojson"])
             results.append(ExportResult("geojson", str(out / FILES["geojson"]), n))
         elif fmt == "datapackage":
-            written = [r for r in results if r.format in CSV_FORMATS] or [
-                ExportResult(f, str(out / crosswalk.get(f).file), 0)
-                for f in CSV_FORMATS
-                if (out / crosswalk.get(f).file).exists()
+            # every file this export wrote (or, when only the descriptor is asked for, the CSV exports and
+            # their exclusion lists already in the folder)
+            written = [(r.format, r.path) for r in results if r.path] + [
+                (f"{r.format}-excluded", r.excluded_path) for r in results if r.excluded_path
             ]
-            desc = datapackage([r.format for r in written])
+            written = written or [
+                (kind, str(path))
+                for f in CSV_FORMATS
+                for kind, path in (
+                    (f, out / crosswalk.get(f).file),
+                    (f"{f}-excluded", out / excluded_name(crosswalk.get(f).file)),
+                )
+                if path.exists()
+            ]
+            desc = datapackage(written, out)
             atomic_write_bytes(
                 out / FILES["datapackage"],
                 (json.dumps(desc, indent=2, ensure_ascii=False) + "\n").encode(),

@@ -14,6 +14,7 @@ from typing import Any
 from kzevents.dataset.admin1 import acled_name
 from kzevents.dataset.rows import incident_number
 from kzevents.formats.crosswalk import Crosswalk, Row, derive, expand, include
+from kzevents.table import part_rows
 
 # the dataset's release time: ACLED's `timestamp` column (upload time) is this, so exports are deterministic
 RELEASE_TIMESTAMP = int(dt.datetime(2026, 11, 25, tzinfo=dt.UTC).timestamp())
@@ -36,25 +37,62 @@ def note_date(d: dt.date) -> str:
 # --- ACLED -------------------------------------------------------------------------------------------
 
 
+def _rank(event_type: str, cw: Crosswalk) -> int:
+    """An event type's place in ACLED's hierarchy (acled.md §5: the higher type wins; the order of
+    ``maps.sub_event_types``, Battles first)."""
+    order = list(cw.maps["sub_event_types"])
+    return order.index(event_type) if event_type in order else len(order)
+
+
+def side_events(row: Row, cw: Crosswalk) -> list[Row]:
+    """An incident's events by other side: one per incident, or for a series (``parts``) one per actor2
+    (acled.md §5: one event = same actors, same location, same day), typed by the highest of its parts'
+    types, with the parts' dead summed and their titles as the event's summary."""
+    parts = part_rows(row) if row.get("parts") else []
+    if not parts:
+        return [row]
+    groups: dict[str, list[Row]] = {}
+    for p in parts:
+        groups.setdefault(str(p.get("actor2")), []).append(p)
+    out = []
+    for members in groups.values():
+        top = min(members, key=lambda p: _rank(_acled_types(p, cw)[0], cw))
+        killed = sum(int(p["fatalities_best"]) for p in members)
+        titles = "; ".join(str(p["title"]) for p in members)
+        out.append(
+            {
+                **top,
+                **{k: killed for k in ("fatalities_low", "fatalities_best", "fatalities_high")},
+                "_acled_summary": f"{titles}. One of {len(groups)} events of a series: {row.get('summary')}",
+            }
+        )
+    return out
+
+
 @expand("acled_events")
 def acled_events(row: Row, cw: Crosswalk) -> Iterable[Row]:
-    """One ACLED event per day of the incident; fatalities (the lowest figure) split over the days."""
-    start: dt.date = row["event_date"]
-    end: dt.date = row["event_date_end"]
-    days = (end - start).days + 1 if row["date_precision"] == "day" else 1
-    total = row["fatalities_low"] or 0
-    shares = split_evenly(total, days)
-    # a span known only roughly is one event dated to its middle (ACLED time_precision 2 and 3, acled.md §6)
-    first = start if days > 1 or start == end else start + (end - start) // 2
-    for i in range(days):
-        yield {
-            **row,
-            "_part": i + 1,
-            "_parts": days,
-            "_date": first + dt.timedelta(days=i),
-            "_fatalities": shares[i],
-            "_shares": shares,
-        }
+    """One ACLED event per other side and per day of the incident; fatalities (the lowest figure) split
+    over the days."""
+    n = 0
+    events = side_events(row, cw)
+    for event in events:
+        start: dt.date = event["event_date"]
+        end: dt.date = event["event_date_end"]
+        days = (end - start).days + 1 if event["date_precision"] == "day" else 1
+        total = event["fatalities_low"] or 0
+        shares = split_evenly(total, days)
+        # a span known only roughly is one event dated to its middle (ACLED time_precision 2, 3, acled.md §6)
+        first = start if days > 1 or start == end else start + (end - start) // 2
+        for i in range(days):
+            n += 1
+            yield {
+                **event,
+                "_part": n,
+                "_parts": days,
+                "_date": first + dt.timedelta(days=i),
+                "_fatalities": shares[i],
+                "_shares": shares,
+            }
 
 
 @derive("acled_category")
@@ -65,14 +103,33 @@ def acled_category(row: Row, cw: Crosswalk) -> str:
     others = (row.get("deaths_civilians") or 0) + (row.get("deaths_unknown") or 0)
     if etype == "premature_explosion" and others > 0:
         return "premature_explosion_harming_others"
+    if etype == "security_operation" and row.get("resistance") == "none_reported":
+        arrests = any((c.get("arrested") or 0) > 0 for c in row.get("claims") or [])
+        return "security_operation_arrests" if arrests else "security_operation_other"
+    if etype == "protest" and row.get("protest_intervention") == "reported":
+        return "protest_intervention"
     return etype
 
 
 @include("acled_include")
 def acled_include(row: Row, cw: Crosswalk) -> str | None:
-    """Rows from other datasets (after a merge) need an ACLED type: their own, or one from our taxonomy."""
+    """What ACLED would record (acled.md §6): an event with an acting side (actor1), placed at least to a
+    region, except Strategic developments, which ACLED records at country level too. Rows from other
+    datasets (after a merge) need an ACLED type: their own, or one from our taxonomy."""
     if _native_acled(row):
         return None
+    if row.get("dataset") == "kzevents" and not row.get("actor1"):
+        return (
+            "no acting side: no document names who acted (e.g. who found a cache), and an ACLED event needs "
+            "an actor1 (acled.md §3)"
+        )
+    if row.get("geo_precision") == "country" and row.get("event_type") is not None:
+        etype = _acled_types(row, cw)[0]
+        if etype != "Strategic developments":
+            return (
+                f"known only at country level ({etype}): ACLED does not record events with no place below "
+                "the country, Strategic developments excepted (acled.md §6)"
+            )
     if row.get("event_type") is None:
         return (
             f"no ACLED event type for this {row.get('dataset')} event (its type has no kzevents equivalent)"
@@ -167,6 +224,8 @@ def acled_interaction(row: Row, cw: Crosswalk) -> Any:
 def acled_civilian_targeting(row: Row, cw: Crosswalk) -> str | None:
     """Civilians as the main or only target (acled.md §7): never inside Battles."""
     etype = _acled_types(row, cw)[0]
+    if row.get("explosion_detonation") == "accidental":
+        return None  # a device that went off by accident targeted nobody
     if row.get("actor2_type") == "Civilians" and etype in (
         "Violence against civilians",
         "Explosions/Remote violence",
@@ -205,7 +264,7 @@ def acled_notes(row: Row, cw: Crosswalk) -> str:
     d: dt.date = row["_date"]
     precision = row["date_precision"]
     opening = f"On {note_date(d)}," if precision == "day" else f"Around {note_date(d)} (as reported),"
-    summary = (row.get("summary") or row.get("title") or "").strip()
+    summary = (row.get("_acled_summary") or row.get("summary") or row.get("title") or "").strip()
     text = f"{opening} {_sentence_case(summary)}"
     label = (
         None if _native_acled(row) else cw.lookup("acled_type", acled_category(row, cw)).get("notes_label")

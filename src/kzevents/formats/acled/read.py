@@ -29,7 +29,8 @@ def _acled_tables() -> dict[str, Any]:
     cw = crosswalk.get("acled")
     labels = {int(v): k for k, v in cw.maps["inter_code"].items()}
     inverse: dict[str, list[str]] = {}
-    for ours, native in cw.maps["acled_type"].items():
+    for key, native in cw.maps["acled_type"].items():
+        ours = native.get("reads_as", key)
         if ours not in set(EventType):
             continue  # variants such as premature_explosion_harming_others are export-only
         inverse.setdefault(f"{native['event_type']}|{native['sub_event_type']}", []).append(ours)

@@ -91,6 +91,9 @@ def coding(row: Row, cw: Crosswalk) -> Coding | str:
         return f"event type {etype!r} has no entry in the GED crosswalk (exporters/ged.toml, maps.violence)"
     if "exclude" in entry:
         return str(entry["exclude"])
+    reason = _no_armed_force(row)
+    if reason is not None:
+        return reason
     actors = [
         (str(name), _side_kind(row.get(f"{k}_type"), cw))
         for k in ("actor1", "actor2")
@@ -163,6 +166,30 @@ def coding(row: Row, cw: Crosswalk) -> Coding | str:
         deaths_civilians=civilians,
         deaths_unknown=unknown,
     )
+
+
+def _no_armed_force(row: Row) -> str | None:
+    """Why the incident's facts show no organised actor using armed force (UCDP's definitions), if so."""
+    if row.get("perpetrator_form") == "individual":
+        return (
+            "no organised actor: one person acting alone (UCDP: 'Actor: A state or a non-state formally "
+            "organised or organised group')"
+        )
+    if row.get("explosion_detonation") == "accidental":
+        return (
+            "an accidental detonation: no armed force was used against the other side or against civilians, "
+            "which a GED event needs (ged.md §2)"
+        )
+    if (
+        row.get("event_type") == "security_operation"
+        and row.get("resistance") == "none_reported"
+        and not row.get("deaths_security")
+    ):
+        return (
+            "no reported use of armed force: the documents report no fighting and no security casualties, "
+            "and not how or by whom anyone died"
+        )
+    return None
 
 
 def coding_of(row: Row, cw: Crosswalk) -> Coding:

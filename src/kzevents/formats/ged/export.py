@@ -314,5 +314,5 @@ def ged_event_clarity(row: Row, cw: Crosswalk) -> int:
     so 1, unless it is known only to a month (or vaguer) somewhere in a region: then the reports are of
     the summary kind that GED codes 2."""
     vague_date = row.get("date_precision") in ("month", "approximate")
-    vague_place = row.get("geo_precision") == "region"
+    vague_place = row.get("geo_precision") in ("region", "country")
     return 2 if vague_date and vague_place else 1

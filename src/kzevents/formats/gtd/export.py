@@ -5,9 +5,10 @@ Facts come from ../shared/reference/gtd.md (cited as §n below): §3 the columns
 missing values, §6 inclusion criteria, §7 location, §8-10 attack, target and weapon codes, §11 perpetrators,
 §12 casualties, §13 text fields.
 
-One canonical incident becomes at most one GTD row: GTD's single-incident rule (§6) is already applied by
-the curated data, which keeps discontinuous events apart (the two Atyrau blasts of 31 October 2011 are two
-incidents). The expander :func:`gtd_incident` works out every derived value of a row once and stores it in
+One canonical incident becomes at most one GTD row, or one per part when it is a series of attacks at
+several sites (``parts``): GTD's single-incident rule (§6); the curated data keeps other discontinuous
+events apart (the two Atyrau blasts of 31 October 2011 are two incidents). The expander
+:func:`gtd_incident` works out every derived value of a row once and stores it in
 fields starting with ``_gtd_``; the columns of the crosswalk read those fields and turn codes into labels
 through the code tables kept in the crosswalk. :func:`gtd_include` says why an incident is left out.
 
@@ -27,14 +28,17 @@ from typing import Any
 from kzevents.dataset.admin1 import gtd_name
 from kzevents.errors import KzeventsError
 from kzevents.formats.crosswalk import Crosswalk, Row, expand, include, prepare
+from kzevents.formats.gtd.coding import attack_types, claims, damage, doubt, weapon_codes
 from kzevents.formats.gtd.fields import (
     date_span,
     gtd_approxdate,
     gtd_date,
     gtd_eventid,
     gtd_extended,
+    gtd_part_eventid,
     gtd_text,
 )
+from kzevents.table import part_rows
 
 # --- perpetrators, targets, weapons ------------------------------------------------------------------
 
@@ -64,16 +68,6 @@ def _targets(row: Row) -> list[str]:
     names = [t for t in row.get("targets") or [] if t]
     real = [t for t in names if t != "none"]
     return real or ["none"]
-
-
-def _weapons(row: Row, event: dict[str, Any]) -> list[str]:
-    names = list(dict.fromkeys(w for w in row.get("weapons") or [] if w))
-    known = [w for w in names if w != "unknown"]
-    names = known or ["unknown"]
-    main = event.get("main_weapon")
-    if main in names:  # the weapon that gives the attack its type comes first
-        names = [main] + [w for w in names if w != main]
-    return names[:4]
 
 
 def criteria(row: Row, cw: Crosswalk) -> tuple[tuple[int, int, int], list[str]]:
@@ -145,7 +139,12 @@ def exclusion_reason(row: Row, cw: Crosswalk) -> str | None:
     event = _entry(cw, "event", etype)
     if not event:
         return f"event type {etype!r} has no entry in the GTD crosswalk (exporters/gtd.toml, maps.event)"
-    if "exclude" in event:
+    if "exclude_without_actor1" in event and not row.get("actor1"):
+        return str(event["exclude_without_actor1"])
+    if "exclude_stages" in event:
+        if (row.get("explosion_stage") or "unknown") in event["exclude_stages"]:
+            return str(event["exclude"])
+    elif "exclude" in event:
         return str(event["exclude"])
     iso3 = row.get("country_iso3")
     if str(iso3) not in cw.maps["country_code"]:
@@ -187,25 +186,36 @@ def _links(row: Row) -> list[tuple[str, str]]:
     return [(str(r["incident"]), str(r.get("relation") or "")) for r in row.get("related") or []]
 
 
-def exported_eventids(rows: Iterable[Row], cw: Crosswalk) -> dict[str, int]:
-    """Incident id -> eventid for the rows the export keeps."""
-    out: dict[str, int] = {}
+def row_eventids(row: Row, cw: Crosswalk) -> list[int]:
+    """The eventids of an incident's GTD rows: one, or one per part."""
+    if row.get("parts"):
+        return [gtd_part_eventid(p, cw) for p in part_rows(row)]
+    return [gtd_eventid(row, cw)]
+
+
+def exported_eventids(rows: Iterable[Row], cw: Crosswalk) -> dict[str, list[int]]:
+    """Incident id -> the eventids of its rows, for the incidents the export keeps."""
+    out: dict[str, list[int]] = {}
     for row in rows:
         if exclusion_reason(row, cw) is None:
-            out[str(row["event_id"])] = gtd_eventid(row, cw)
+            out[str(row["event_id"])] = row_eventids(row, cw)
     return out
 
 
-def related_eventids(row: Row, cw: Crosswalk, exported: dict[str, int]) -> list[int]:
-    """Eventids of the other incidents of the row's set (relations in ``related_relations``) that are
-    themselves exported: GTD's ``related`` (§6)."""
+def related_eventids(row: Row, cw: Crosswalk, exported: dict[str, list[int]]) -> list[int]:
+    """Eventids of the rows of the incident's set that are themselves exported: its own parts, and the
+    incidents linked by a relation in ``related_relations`` (GTD's ``related``, §6). A part's own eventid is
+    removed by :func:`gtd_incident`."""
     wanted = set(cw.options["related_relations"])
-    return sorted({exported[i] for i, rel in _links(row) if rel in wanted and i in exported})
+    ids = {e for i, rel in _links(row) if rel in wanted for e in exported.get(i, [])}
+    if row.get("parts"):
+        ids |= set(exported.get(str(row["event_id"]), []))
+    return sorted(ids)
 
 
 @prepare("gtd_prepare")
 def gtd_prepare(rows: list[Row], cw: Crosswalk) -> list[Row]:
-    """Whole-table step: adds ``_gtd_related`` (eventids of the exported incidents of each row's set)."""
+    """Whole-table step: adds ``_gtd_related`` (eventids of the exported rows of each row's set)."""
     exported = exported_eventids(rows, cw)
     return [{**row, "_gtd_related": related_eventids(row, cw, exported)} for row in rows]
 
@@ -263,17 +273,21 @@ def _int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def gtd_values(row: Row, cw: Crosswalk) -> dict[str, Any]:
-    """Every derived value of an included incident's GTD row, as ``_gtd_*`` fields."""
+def gtd_values(row: Row, cw: Crosswalk, incident: Row | None = None) -> dict[str, Any]:
+    """Every derived value of an included incident's GTD row (or of one part of it: ``incident`` is then
+    the whole incident's row, whose inclusion criteria the parts share), as ``_gtd_*`` fields."""
+    incident = incident or row
     event = _entry(cw, "event", row["event_type"])
     perp = perpetrator(row, cw)
     y, m, d = gtd_date(row)
     _, end, _ = date_span(row)
     country = int(cw.lookup("country_code", row["country_iso3"]))
-    suicide = bool(row.get("suicide")) or bool(event.get("suicide"))
-    attacktype = int(event["attacktype"])
+    accidental = row.get("explosion_detonation") == "accidental"
+    suicide = (bool(row.get("suicide")) or bool(event.get("suicide"))) and not accidental
+    types = attack_types(row, event, cw)
+    attacktype = types[0]
     out: dict[str, Any] = {
-        "_gtd_eventid": gtd_eventid(row, cw),
+        "_gtd_eventid": gtd_part_eventid(row, cw) if "_part_n" in row else gtd_eventid(row, cw),
         "_gtd_iyear": y,
         "_gtd_imonth": m,
         "_gtd_iday": d,
@@ -285,39 +299,36 @@ def gtd_values(row: Row, cw: Crosswalk) -> dict[str, Any]:
         "_gtd_provstate": gtd_text(gtd_provstate(row)),
         "_gtd_city": gtd_text(row.get("location")),
         "_gtd_suicide": int(suicide),
-        "_gtd_attacktype1": attacktype,
+        **{f"_gtd_attacktype{i}": t for i, t in enumerate(types, start=1)},
+        **claims(row, cw),
+        **damage(row, cw),
+        **doubt(row, cw),
+        "_gtd_nperps": _int(row.get("perpetrator_count")),
         "_gtd_gname": gtd_text(gtd_gname(row, cw)),
         "_gtd_individual": int(perp["individual"]),
     }
     # location (§7): coordinates of the place; specificity from the place precision
     lat, lon = row.get("latitude"), row.get("longitude")
     precision = row.get("geo_precision") or "town"
-    if lat is None or lon is None:
+    key = "region+admin2" if precision == "region" and row.get("admin2") else precision
+    place = cw.lookup("place", key)
+    if lat is None or lon is None or int(place["specificity"]) == 5:
         place = {"specificity": 5, "vicinity": 0}
         lat = lon = None
-    else:
-        key = "region+admin2" if precision == "region" and row.get("admin2") else precision
-        place = cw.lookup("place", key)
     out["_gtd_latitude"], out["_gtd_longitude"] = lat, lon
     out["_gtd_specificity"] = int(place["specificity"])
     out["_gtd_vicinity"] = int(place["vicinity"])
     location = row.get("location")
     out["_gtd_location"] = gtd_text(
-        f"The exact place is not known; the coordinates are those of {location}."
-        if precision == "region"
-        else None
+        {
+            "region": f"The exact place is not known; the coordinates are those of {location}.",
+            "town_nearby_point": f"{location} has no coordinates of its own; these are a nearby place's.",
+            "area": f"Somewhere in {location}; the coordinates are a nominal point of it.",
+        }.get(str(precision))
     )
     # criteria and doubt (§6)
-    (c1, c2, c3), _ = criteria(row, cw)
+    (c1, c2, c3), _ = criteria(incident, cw)
     out["_gtd_crit1"], out["_gtd_crit2"], out["_gtd_crit3"] = c1, c2, c3
-    weapons = _weapons(row, event)
-    # Doubt: an unattributed shooting or stabbing (no named group, no bombing, no suicide) may be ordinary
-    # crime, and for such attacks the sources report official criminal explanations (seed 002: the MVD held
-    # the Shubarshy attackers' motives "purely criminal"), so doubtterr = 1 with the alternative "Other Crime
-    # Type" (gtd.md §6). Bombings, suicide attacks and attacks by named groups: essentially no doubt (0).
-    doubt = not perp["named_group"] and "explosives" not in weapons and not suicide
-    out["_gtd_doubtterr"] = int(doubt)
-    out["_gtd_alternative"] = int(cw.options["doubt_alternative"]) if doubt else None
     # targets (§9): up to three, each with the nationality of the country (Kazakh police, officials, people)
     for i, name in enumerate(_targets(row)[:3], start=1):
         t = cw.lookup("target", name)
@@ -327,12 +338,10 @@ def gtd_values(row: Row, cw: Crosswalk) -> dict[str, Any]:
         out[f"_gtd_natlty{i}"] = None if int(t["targtype"]) == 20 else country
     # corp1, the entity attacked: the actor's unit where the registry has one (the KNB, the MVD police...)
     out["_gtd_corp1"] = gtd_text(row.get("actor2_unit") or row.get("actor2"))
-    # weapons (§10): up to four, the attack's own weapon first; a suicide bomb is 6/13
-    for i, name in enumerate(weapons, start=1):
-        w = cw.lookup("weapon", name)
-        sub = w.get("weapsubtype_suicide") if suicide and "weapsubtype_suicide" in w else w.get("weapsubtype")
-        out[f"_gtd_weaptype{i}"] = int(w["weaptype"])
-        out[f"_gtd_weapsubtype{i}"] = _int(sub)
+    # weapons (§10): up to four, the weapon of attacktype1 first
+    for i, (wtype, wsub) in enumerate(weapon_codes(row, event, attacktype, suicide, cw), start=1):
+        out[f"_gtd_weaptype{i}"] = wtype
+        out[f"_gtd_weapsubtype{i}"] = wsub
     # casualties (§12): nkill counts victims and attackers together
     nkill = _int(row.get("fatalities_best"))
     nwound = _int(row.get("injured"))
@@ -349,11 +358,13 @@ def gtd_values(row: Row, cw: Crosswalk) -> dict[str, Any]:
     out["_gtd_int_misc"] = None if natlty is None else int(natlty != country)
     out["_gtd_int_any"] = 1 if out["_gtd_int_misc"] == 1 else None
     # the set of incidents (§6)
-    related = _related(row, cw)
+    related = [r for r in _related(row, cw) if r != out["_gtd_eventid"]]
     out["_gtd_multiple"] = int(bool(related))
     out["_gtd_related"] = [f"{r:012d}" for r in related] or None
     # text (§13): the summary opens with the date as month/day/year, no zero padding
     text = row.get("summary") or row.get("title") or ""
+    if "_part_n" in row:
+        text = f"{row['title']}. Part {row['_part_n']} of {row['_part_count']} of a series: {text}"
     out["_gtd_summary"] = gtd_text(f"{m}/{d}/{y}: {text}")
     notes = [f"kzevents incident {row['event_id']}."]
     if row.get("rule"):
@@ -369,9 +380,11 @@ def gtd_values(row: Row, cw: Crosswalk) -> dict[str, Any]:
 
 @expand("gtd_incident")
 def gtd_incident(row: Row, cw: Crosswalk) -> Iterable[Row]:
-    """One GTD row per incident (the single-incident rule, §6), with every derived value."""
+    """One GTD row per incident, or per part of a series (the single-incident rule, §6), with every derived
+    value; the incident's inclusion decides for all its parts."""
     reason = exclusion_reason(row, cw)
     if reason is not None:
         yield {**row, "_gtd_reason": reason}
         return
-    yield {**row, "_gtd_reason": None, **gtd_values(row, cw)}
+    for part in part_rows(row):
+        yield {**part, "_gtd_reason": None, **gtd_values(part, cw, row)}

@@ -170,3 +170,23 @@ def gtd_eventid(row: Row, cw: Crosswalk) -> int:
         )
     y, m, d = gtd_date(row)
     return int(f"{y:04d}{m:02d}{d:02d}{seq:04d}")
+
+
+def gtd_part_eventid(row: Row, cw: Crosswalk) -> int:
+    """The eventid of one part of a series (``_part_n``): part 1 has the incident's own, the others the
+    sequence ``options.part_sequence`` lists for ``<incident>.<n>`` (explicit, so an id never depends on
+    order)."""
+    n = int(row.get("_part_n") or 1)
+    if n == 1:
+        return gtd_eventid(row, cw)
+    key = f"{row['event_id']}.{n}"
+    seq = (cw.options.get("part_sequence") or {}).get(key)
+    if seq is None:
+        raise KzeventsError(
+            f"incident {row['event_id']}: part {n} has no GTD eventid sequence; add {key!r} to "
+            "[options] part_sequence in exporters/gtd.toml (a number in 9001-9999 unused on that date)"
+        )
+    if not int(cw.options["id_base"]) < int(seq) <= 9999:
+        raise KzeventsError(f"part_sequence {key!r} = {seq} is outside kzevents' reserved range 9001-9999")
+    y, m, d = gtd_date(row)
+    return int(f"{y:04d}{m:02d}{d:02d}{int(seq):04d}")
