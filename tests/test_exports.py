@@ -34,7 +34,7 @@ def test_every_format_is_written(dist: Path) -> None:
         "kzevents.geojson",
         "datapackage.json",
     } <= names
-    assert "kzevents_gtd_excluded.csv" in names  # police raids are not GTD incidents
+    assert "excluded/kzevents_gtd_excluded.csv" in names  # police raids are not GTD incidents
     assert not [n for n in names if n.endswith(".tmp")]
     # the Parquet folder holds only Parquet, so pyarrow.dataset and a *.parquet glob read it whole
     assert [p.name for p in (dist / "parquet").iterdir()] == ["kzevents.parquet"]
@@ -131,7 +131,7 @@ def test_datapackage_passes_frictionless(dist: Path) -> None:
     assert {r["path"] for r in desc["resources"]} == written
     assert {crosswalk.get(f).file for f in CSV_FORMATS} | {
         "parquet/kzevents.parquet",
-        "kzevents_gtd_excluded.csv",
+        "excluded/kzevents_gtd_excluded.csv",
     } <= written
     parquet = next(r for r in desc["resources"] if r["path"] == "parquet/kzevents.parquet")
     assert (parquet["format"], parquet["mediatype"]) == ("parquet", "application/vnd.apache.parquet")
@@ -183,3 +183,12 @@ def test_export_needs_no_extra(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "parquet" / "kzevents.parquet").stat().st_size > 0
     assert (tmp_path / "kzevents.geojson").stat().st_size > 0
+
+
+def test_validate_every_csv_export(dist: Path) -> None:
+    """The pipeline the project is built for: ``kzevents export --out dist/`` then
+    ``kzevents validate dist/*.csv`` passes (the exclusion lists, which are not event files, are in
+    ``excluded/``)."""
+    csvs = sorted(str(p) for p in dist.glob("*.csv"))
+    assert len(csvs) == len(CSV_FORMATS)
+    assert main(["validate", *csvs]) == 0

@@ -485,7 +485,7 @@ def test_records_of_other_datasets_are_left_out() -> None:
 
 def test_export_writes_the_excluded_list(tmp_path: Path) -> None:
     export(dataset(), tmp_path, ["ged"])
-    out = list(csv.DictReader((tmp_path / "kzevents_ged_excluded.csv").open(encoding="utf-8")))
+    out = list(csv.DictReader((tmp_path / "excluded" / "kzevents_ged_excluded.csv").open(encoding="utf-8")))
     assert {r["event_id"] for r in out} == EXCLUDED and all(r["reason"] for r in out)
     assert validate_file(tmp_path / "kzevents_ged.csv").valid
 

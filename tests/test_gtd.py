@@ -591,7 +591,7 @@ def test_approxdate_words(start: dt.date, end: dt.date, precision: DatePrecision
 
 def test_export_writes_the_excluded_list(tmp_path: Path) -> None:
     export(dataset(), tmp_path, ["gtd"])
-    out = list(csv.DictReader((tmp_path / "kzevents_gtd_excluded.csv").open(encoding="utf-8")))
+    out = list(csv.DictReader((tmp_path / "excluded" / "kzevents_gtd_excluded.csv").open(encoding="utf-8")))
     assert [r["event_id"] for r in out] == [
         "KZE-0004",
         "KZE-0006",

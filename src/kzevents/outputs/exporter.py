@@ -1,7 +1,8 @@
 """``kzevents export``: the dataset in every format (or those asked for) into one folder.
 
-The folder's layout (``FILES``): the CSV exports, their lists of incidents left out, the GeoJSON and
-``datapackage.json`` at the top; the canonical GeoParquet alone in ``parquet/``, so that
+The folder's layout (``FILES``): the CSV exports, the GeoJSON and ``datapackage.json`` at the top (so
+``kzevents validate dist/*.csv`` checks exactly the exports); each format's list of incidents left out, and
+why, in ``excluded/``; the canonical GeoParquet alone in ``parquet/``, so that
 ``pyarrow.dataset.dataset("dist/parquet")``, DuckDB's ``'dist/parquet/*.parquet'`` and polars'
 ``scan_parquet`` read the folder as one table (and files that ``kzevents convert`` writes there stack
 with it: they have the same schema).
@@ -39,8 +40,9 @@ FILES = {
 
 
 def excluded_name(csv_name: str) -> str:
-    """``kzevents_gtd.csv`` -> ``kzevents_gtd_excluded.csv``: the incidents a format leaves out."""
-    return csv_name.replace(".csv", "_excluded.csv")
+    """``kzevents_gtd.csv`` -> ``excluded/kzevents_gtd_excluded.csv``: the incidents a format leaves out (in
+    a folder of their own: they are not event files)."""
+    return "excluded/" + csv_name.replace(".csv", "_excluded.csv")
 
 
 def export(
