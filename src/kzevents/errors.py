@@ -54,7 +54,37 @@ class DataError(KzeventsError):
 
 
 class UsageError(KzeventsError):
-    """The caller asked for something that cannot be done (unknown format, missing file)."""
+    """The caller asked for something that cannot be done (unknown format, bad option): exit code 2."""
+
+    def problem(self) -> Problem:
+        """The error as a :class:`Problem` (for the ``errors`` list of a JSON report)."""
+        return Problem("usage", str(self))
+
+
+class AccessError(UsageError, OSError):
+    """A file or folder cannot be read or written as asked: missing, a folder where a file is expected (or
+    the reverse), no permission, a full disk, a special file. Names the path and says what to do; exit code
+    2 (a problem of the environment, not of the data). Also an :class:`OSError`, so ``except OSError`` in
+    callers keeps working."""
+
+    def __init__(self, path: object, what: str, hint: str = "", errno: int | None = None) -> None:
+        self.path = str(path)
+        self.what = what
+        self.hint = hint
+        message = f"{self.path}: {what}" + (f" ({hint})" if hint else "")
+        Exception.__init__(self, message)
+        self.errno = errno
+        self.filename = self.path
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.path, self.what, self.hint, self.errno))
+
+    def problem(self) -> Problem:
+        return Problem("access", self.what + (f" ({self.hint})" if self.hint else ""), self.path)
 
 
 class MissingDependency(KzeventsError, ImportError):

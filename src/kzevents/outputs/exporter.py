@@ -24,6 +24,7 @@ from kzevents.dataset.model import Dataset
 from kzevents.errors import UsageError
 from kzevents.formats import crosswalk, registry
 from kzevents.io.atomic import atomic_write_bytes
+from kzevents.io.paths import ensure_folder
 from kzevents.outputs.datapackage import datapackage
 from kzevents.outputs.geojson import write_geojson
 from kzevents.outputs.parquet import write_parquet
@@ -64,7 +65,7 @@ def export(
     if actor_types not in ("text", "numeric"):
         raise UsageError(f"actor_types must be 'text' or 'numeric', not {actor_types!r}")
     options = {"acled": {"actor_types": actor_types}}
-    out = Path(out)
+    out = ensure_folder(out)
     table = canonical(data)
     results: list[ExportResult] = []
     for fmt in formats:
