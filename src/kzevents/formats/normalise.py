@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kzevents.arrays import FALSE, TRUE, encode, lit, strings
+from kzevents.arrays import FALSE, TRUE, bools, encode, int64s, lit, strings, whole
 from kzevents.errors import Problem
 from kzevents.validation.columns import valid_ymd
+from kzevents.validation.engine import bits
+
+FIRST_DAY = -719162  # 0001-01-01 in days since 1970-01-01: the first date a Python date (and JSON Schema) has
 
 # --- column helpers -----------------------------------------------------------------------------------
 
@@ -38,6 +42,28 @@ def as_is(t: pa.Table, name: str) -> pa.Array | pa.ChunkedArray:
 def split(a: pa.Array, sep: str) -> pa.Array:
     """A list column of a separated text column."""
     return pc.split_pattern(a, sep)  # empty cells are nulls already (strings_can_be_null)
+
+
+def non_empty_lists(columns: list[pa.Array]) -> pa.Array:
+    """Per row, the list of the cells of ``columns`` that are not missing, as they are (null where all are
+    missing): GTD's ``scite1``-``scite3`` as one list. (Joining and splitting on a separator would cut a
+    cell that holds the separator.)"""
+    n, k = len(columns[0]), len(columns)
+    values = pa.concat_arrays([whole(c).cast(pa.string()) for c in columns])  # column after column
+    row_major = int64s((np.arange(n)[:, None] + np.arange(k)[None, :] * n).ravel())
+    taken = values.take(row_major)
+    present = pc.and_(
+        pc.is_valid(taken), pc.not_equal(pc.fill_null(taken, lit("", pa.string())), lit("", pa.string()))
+    )
+    keep = bits(pc.fill_null(present, FALSE))
+    per_row = keep.reshape(n, k).sum(axis=1)
+    offsets = np.zeros(n + 1, np.int32)
+    np.cumsum(per_row, out=offsets[1:])
+    return pa.ListArray.from_arrays(
+        pa.Array.from_buffers(pa.int32(), n + 1, [None, pa.py_buffer(offsets)]),
+        taken.filter(bools(keep)),
+        mask=bools(per_row == 0),
+    )
 
 
 class Issues:
@@ -109,6 +135,13 @@ def to_int(
     return pc.cast(pc.if_else(pc.and_(ok, pc.invert(is_missing)), wide, lit(None, pa.int64())), typ)
 
 
+def to_count(a: pa.Array, column: str, issues: Issues, typ: pa.DataType | None = None) -> pa.Array:
+    """A count (deaths, injuries): an integer (:func:`to_int`) that is not negative."""
+    out = to_int(a, column, issues, typ)
+    issues.check(pc.less(out, lit(0, out.type)), a, column, "a count cannot be negative")
+    return out
+
+
 def _int_range(typ: pa.DataType) -> tuple[int, int]:
     """The smallest and largest value of an Arrow integer type."""
     bits = typ.bit_width
@@ -144,9 +177,13 @@ def parse_dates(a: pa.Array, column: str, issues: Issues, counts: Counter[str]) 
     enc = encode(a)
     values, indices = enc.dictionary, enc.indices
     try:  # fast path: every distinct value is a valid YYYY-MM-DD (Arrow checks the calendar)
-        return pc.take(pc.cast(values, pa.date32()), indices)
+        fast = pc.cast(values, pa.date32())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
+    else:  # ... and none is before year 1 (Arrow reads 0000-01-01, which no Python date can hold)
+        earliest = pc.min(pc.cast(fast, pa.int32())).as_py()
+        if earliest is None or earliest >= FIRST_DAY:
+            return pc.take(fast, indices)
     parsed_values, done_values, labels = _parse_date_values(values)
     result = pc.take(parsed_values, indices)
     done = pc.fill_null(pc.take(done_values, indices), TRUE)  # a missing date is not a malformed one
@@ -192,6 +229,11 @@ def _parse_date_values(a: pa.Array) -> tuple[pa.Array, pa.Array, dict[str, pa.Ar
         result = pc.if_else(good, pc.cast(parsed, pa.date32()), result)
         labels[label] = good
         done = pc.or_(done, good)
+    # a date before year 1 (0000-01-01, "1 May 0000") cannot be read back from Parquet into Python
+    too_early = pc.fill_null(pc.less(pc.cast(result, pa.int32()), lit(FIRST_DAY, pa.int32())), FALSE)
+    if pc.any(too_early).as_py():
+        result = pc.if_else(too_early, lit(None, pa.date32()), result)
+        done = pc.and_(done, pc.invert(too_early))
     return result, done, labels
 
 

@@ -90,6 +90,10 @@ def iter_read(
             # columns the canonical table does not take are parsed (the row must be well formed) but not
             # decoded
             include_columns=[n for n in names if n in USED_COLUMNS.get(layout.format, names)],
+            # only the empty field is missing: Arrow's default null markers ("NA", "N/A", "null", "NaN",
+            # "nan", "-nan", "#N/A", ...) would turn a place called NA or notes reading "null" into nulls;
+            # a format's own conventions (GTD's -9/-99) are its normaliser's business
+            null_values=[""],
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
         ),
@@ -98,9 +102,13 @@ def iter_read(
     normalise = registry.get(layout.format).normalise
     row_bytes = estimate_row_bytes(p) if progress is not None else 0.0
 
+    id_column = registry.get(layout.format).id_column
+
     def work(batches: list[pa.RecordBatch], start: int) -> tuple[pa.Table, Issues, Counter[str]]:
         issues, counts = Issues(str(p), start), Counter[str]()
-        return normalise(pa.Table.from_batches(batches), layout, issues, counts), issues, counts
+        out = normalise(pa.Table.from_batches(batches), layout, issues, counts)
+        required(out, issues, id_column)
+        return out, issues, counts
 
     def groups() -> Iterator[list[pa.RecordBatch]]:
         # the parser works on small blocks (its buffers scale with the block size); the normaliser gets
@@ -172,6 +180,21 @@ def iter_read(
         report.normalised[layout.collapse_label] = report.rows_in - report.rows_out
     if report.rows_in == 0:
         raise DataError([Problem("no-rows", "file has a header but no data rows", str(p), row=1)])
+
+
+def required(t: pa.Table, issues: Issues, id_column: str) -> None:
+    """Rows a normaliser left without a value the canonical table requires (its id above all) are problems,
+    not a writer's crash: a missing identifier is named by the format's id column."""
+    if issues.problems:  # the rows are reported already
+        return
+    for f in t.schema:
+        if f.nullable or not t.column(f.name).null_count:
+            continue
+        column = id_column if f.name == "event_id" else f"{f.name} (canonical column)"
+        what = "identifier is missing" if f.name == "event_id" else "a value it needs is missing"
+        issues.check(
+            pc.is_null(t.column(f.name).combine_chunks()), t.column(f.name).combine_chunks(), column, what
+        )
 
 
 def read(path: str | Path, format: str | None = None) -> tuple[pa.Table, ReadReport]:

@@ -19,7 +19,7 @@ from kzevents.arrays import per_combination as _recode
 from kzevents.dataset.vocab import EventType
 from kzevents.formats import crosswalk
 from kzevents.formats.countries import iso3_from_names, iso_numeric_to_alpha3, kz_spellings
-from kzevents.formats.normalise import Issues, as_is, col, parse_dates, split, to_float, to_int
+from kzevents.formats.normalise import Issues, as_is, col, parse_dates, split, to_count, to_float
 from kzevents.formats.plugin import Layout
 from kzevents.table import assemble, constant
 
@@ -77,10 +77,7 @@ def acled_to_canonical(t: pa.Table, layout: Layout, issues: Issues, counts: Coun
     issues.check(pc.is_null(date), col(t, "event_date"), "event_date", "event date is missing")
     assoc1 = "ally_actor_1" if layout.name == "acled-2016" else "assoc_actor_1"
     assoc2 = "ally_actor_2" if layout.name == "acled-2016" else "assoc_actor_2"
-    fatal = to_int(col(t, "fatalities"), "fatalities", issues)
-    issues.check(
-        pc.less(fatal, lit(0, pa.int32())), col(t, "fatalities"), "fatalities", "negative fatalities"
-    )
+    fatal = to_count(col(t, "fatalities"), "fatalities", issues)
     et, sub = encode(col(t, "event_type")), encode(col(t, "sub_event_type"))
     a1_type = _actor_type(col(t, "inter1"), counts)
     ours = _ours_from_acled(et, sub, a1_type)

@@ -22,8 +22,8 @@ from kzevents.formats.normalise import (
     geo_precision,
     parse_dates,
     split,
+    to_count,
     to_float,
-    to_int,
 )
 from kzevents.formats.plugin import Layout
 from kzevents.table import assemble, constant
@@ -48,9 +48,9 @@ def ged_to_canonical(t: pa.Table, layout: Layout, issues: Issues, counts: Counte
     issues.check(pc.is_null(violence), col(t, "type_of_violence"), "type_of_violence", "not 1, 2 or 3")
     country = col(t, "country")
     iso3 = iso3_from_names(country)
-    best = to_int(col(t, "best"), "best", issues)
-    deaths_a = to_int(col(t, "deaths_a"), "deaths_a", issues)
-    deaths_b = to_int(col(t, "deaths_b"), "deaths_b", issues)
+    best = to_count(col(t, "best"), "best", issues)
+    deaths_a = to_count(col(t, "deaths_a"), "deaths_a", issues)
+    deaths_b = to_count(col(t, "deaths_b"), "deaths_b", issues)
     state_based = pc.fill_null(pc.equal(col(t, "type_of_violence"), _s_("1")), FALSE)
     one_sided = pc.fill_null(pc.equal(col(t, "type_of_violence"), _s_("3")), FALSE)
     cols: dict[str, pa.Array] = {
@@ -73,17 +73,17 @@ def ged_to_canonical(t: pa.Table, layout: Layout, issues: Issues, counts: Counte
         "geo_precision": geo,
         "actor1": as_is(t, "side_a"),
         "actor2": as_is(t, "side_b"),
-        "fatalities_low": to_int(col(t, "low"), "low", issues),
+        "fatalities_low": to_count(col(t, "low"), "low", issues),
         "fatalities_best": best,
-        "fatalities_high": to_int(col(t, "high"), "high", issues),
+        "fatalities_high": to_count(col(t, "high"), "high", issues),
         # side A is the government in state-based events (1) and the perpetrator in one-sided ones (3);
         # in non-state events (2) both sides are groups, which kzevents' breakdown does not name
         "deaths_security": pc.if_else(state_based, deaths_a, lit(None, pa.int32())),
         "deaths_perpetrators": pc.if_else(
             state_based, deaths_b, pc.if_else(one_sided, deaths_a, lit(None, pa.int32()))
         ),
-        "deaths_civilians": to_int(col(t, "deaths_civilians"), "deaths_civilians", issues),
-        "deaths_unknown": to_int(col(t, "deaths_unknown"), "deaths_unknown", issues),
+        "deaths_civilians": to_count(col(t, "deaths_civilians"), "deaths_civilians", issues),
+        "deaths_unknown": to_count(col(t, "deaths_unknown"), "deaths_unknown", issues),
         "source_names": split(col(t, "source_office"), ";"),
     }
     return assemble(cols, n)

@@ -19,8 +19,10 @@ from kzevents.formats.normalise import (
     as_is,
     col,
     geo_precision,
+    non_empty_lists,
     parse_dates,
     split,
+    to_count,
     to_float,
     to_int,
 )
@@ -64,17 +66,10 @@ def gtd_to_canonical(t: pa.Table, layout: Layout, issues: Issues, counts: Counte
     precision = pc.if_else(
         unknown_month, _s_("approximate"), pc.if_else(unknown_day, _s_("month"), _s_("day"))
     )
-    extended = pc.fill_null(pc.equal(col(t, "extended"), _s_("1")), FALSE)
-    resolution = col(t, "resolution")
-    if "resolution" in t.column_names and pc.any(pc.and_(extended, pc.is_valid(resolution))).as_py():
-        end = parse_dates(
-            pc.fill_null(resolution, _s_("")), "resolution", Issues(issues.file, issues.offset), Counter()
-        )
-        end = pc.if_else(pc.and_(extended, pc.is_valid(end)), end, start)
-    else:
-        end = start
-    nkill = to_int(col(t, "nkill"), "nkill", issues, missing=("", "-9", "-99"))
-    nwound = to_int(col(t, "nwound"), "nwound", issues, missing=("", "-9", "-99"))
+    end = _end_date(t, start, issues, counts)
+    # GTD writes an unknown count as a blank (gtd.md §5: -9/-99 are the conventions of other fields)
+    nkill = to_count(col(t, "nkill"), "nkill", issues)
+    nwound = to_count(col(t, "nwound"), "nwound", issues)
     country = col(t, "country_txt")
     iso3 = iso3_from_names(country)
     spec = col(t, "specificity")
@@ -86,9 +81,7 @@ def gtd_to_canonical(t: pa.Table, layout: Layout, issues: Issues, counts: Counte
         pc.if_else(suicide, _s_("suicide_bombing"), _s_("bombing")),
         pc.if_else(pc.equal(attack, _s_("Armed Assault")), _s_("armed_attack"), lit(None, pa.string())),
     )
-    sources = [pc.fill_null(col(t, c), _s_("")) for c in ("scite1", "scite2", "scite3")]
-    joined = pc.binary_join_element_wise(*sources, _s_("\x1f"))
-    source_list = pc.split_pattern(pc.utf8_trim(joined, "\x1f"), "\x1f")
+    source_list = non_empty_lists([col(t, c) for c in ("scite1", "scite2", "scite3")])
     cols: dict[str, pa.Array] = {
         "event_id": as_is(t, "eventid"),
         "dataset": constant("gtd", n),
@@ -119,3 +112,25 @@ def gtd_to_canonical(t: pa.Table, layout: Layout, issues: Issues, counts: Counte
         "source_names": source_list,
     }
     return assemble(cols, n)
+
+
+def _end_date(t: pa.Table, start: pa.Array, issues: Issues, counts: Counter[str]) -> pa.Array:
+    """The end date: ``resolution`` where ``extended`` is 1 (a resolution that is not a date is a problem,
+    not silently the start date); the start date otherwise, counted in the report when a resolution is
+    given without ``extended`` 1 or an extended incident has none."""
+    extended = pc.fill_null(pc.equal(col(t, "extended"), _s_("1")), FALSE)
+    if "resolution" not in t.column_names:
+        return start
+    resolution = col(t, "resolution")
+    given = pc.is_valid(resolution)
+    ignored = pc.sum(pc.cast(pc.and_(given, pc.invert(extended)), pa.int64())).as_py() or 0
+    if ignored:
+        counts["GTD resolution given though extended is not 1: not used as the end date"] += ignored
+    unresolved = pc.sum(pc.cast(pc.and_(extended, pc.invert(given)), pa.int64())).as_py() or 0
+    if unresolved:
+        counts["GTD extended incidents without a resolution date: end = start"] += unresolved
+    if not pc.any(pc.and_(extended, given)).as_py():
+        return start
+    used = pc.if_else(extended, resolution, lit(None, pa.string()))
+    end = parse_dates(used, "resolution", issues, Counter())
+    return pc.if_else(pc.is_valid(end), end, start)
