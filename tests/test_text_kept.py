@@ -90,7 +90,7 @@ def _row_of(fmt: str) -> tuple[list[str], list[str]]:
 
 
 def _field(value: str, quote_all: bool) -> str:
-    if quote_all or value == "" and quote_all or any(c in value for c in ',"\r\n'):
+    if quote_all or (value == "" and quote_all) or any(c in value for c in ',"\r\n'):
         return '"' + value.replace('"', '""') + '"'
     return value
 

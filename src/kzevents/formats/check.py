@@ -15,15 +15,16 @@ import numpy as np
 import pyarrow as pa
 
 from kzevents.arrays import string_hashes, whole
-from kzevents.errors import Problem, UsageError
+from kzevents.errors import DataError, Problem
 from kzevents.formats import crosswalk, registry
 from kzevents.formats.detect import detect_layout, sniff_file
 from kzevents.io.csvstream import estimate_row_bytes, iter_csv_tables
 from kzevents.io.locate import locate_csv_error
+from kzevents.io.paths import check_source
 from kzevents.validation.duplicates import report_duplicates
 from kzevents.validation.engine import Rule, bits, check_table
 from kzevents.validation.report import Report
-from kzevents.validation.safety import safety_rules
+from kzevents.validation.safety import nul_rules, safety_rules
 from kzevents.validation.schema import ColumnRule, compile_schema
 
 CHECK_BYTES = 1 << 23  # bytes of strings per checked table (the checks' cost per call is mostly fixed)
@@ -55,12 +56,19 @@ def validate_table(
 def validate_file(
     path: str | Path, fmt: str | None = None, progress: Callable[[int, int], None] | None = None
 ) -> Report:
-    """Validate a CSV file of any known format and layout (detected from the header unless ``fmt``)."""
-    p = Path(path)
-    if not p.is_file():
-        raise UsageError(f"{p}: no such file")
-    header, encoding, _ = sniff_file(p)  # UTF-8, or Latin-1 where a format allows it, whatever --format says
-    layout = detect_layout(header, str(p), fmt)
+    """Validate a CSV file of any known format and layout (detected from the header unless ``fmt``).
+    Whatever is wrong with the data is in the report (a file that is not CSV, not UTF-8 or of no known
+    layout too); a file that cannot be read raises :class:`~kzevents.errors.AccessError`."""
+    p = check_source(path)
+    try:
+        # UTF-8, or Latin-1 where a format allows it, whatever --format says
+        header, encoding, _ = sniff_file(p)
+        layout = detect_layout(header, str(p), fmt)
+    except DataError as exc:
+        report = Report(file=str(p), format="unknown")
+        for problem in exc.problems:
+            report.add(problem)
+        return report
     plugin = registry.get(layout.format)
     cw = crosswalk.get(layout.format)
     compiled = compile_schema(cw.schema)
@@ -95,7 +103,7 @@ def validate_file(
             part,
             start,
             rules=rules,
-            extra=lambda t: safety_rules(t.select(free_text), set()),
+            extra=lambda t: nul_rules(t) + safety_rules(t.select(free_text), set()),
         )
         return part, id_hashes, np.packbits(bits(failing)) if id_hashes is not None else None
 
@@ -127,7 +135,11 @@ def validate_file(
                 while len(pending) > 2:
                     merge(pending.popleft().result())
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            report.add(locate_csv_error(p, encoding, len(names), str(exc), has_header=layout.has_header))
+            report.add(
+                locate_csv_error(
+                    p, encoding, len(names), str(exc), has_header=layout.has_header, columns=names
+                )
+            )
         while pending:
             merge(pending.popleft().result())
     if offset == 0 and report.valid:

@@ -73,7 +73,7 @@ class Issues:
         self.file, self.offset = file, offset
         self.problems: list[Problem] = []
 
-    def check(self, bad: pa.Array, col: pa.Array, column: str, message: str) -> None:
+    def check(self, bad: pa.Array, col: pa.Array, column: str, message: str, code: str = "value") -> None:
         bad = pc.fill_null(bad, FALSE)
         if not pc.any(bad).as_py():
             return
@@ -82,7 +82,7 @@ class Issues:
         for i, v in zip(idx[:20], values, strict=False):
             self.problems.append(
                 Problem(
-                    "value",
+                    code,
                     message,
                     self.file,
                     row=self.offset + i + 1,
@@ -92,7 +92,7 @@ class Issues:
             )
         if len(idx) > 20:
             self.problems.append(
-                Problem("value", f"{message}: {len(idx) - 20} more rows", self.file, column=column)
+                Problem(code, f"{message}: {len(idx) - 20} more rows", self.file, column=column)
             )
 
 

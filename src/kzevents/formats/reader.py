@@ -19,12 +19,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from kzevents.errors import DataError, Problem, UsageError
+from kzevents.arrays import whole
+from kzevents.errors import DataError, Problem
 from kzevents.formats import registry
 from kzevents.formats.detect import detect_layout, sniff_file
 from kzevents.formats.normalise import Issues
 from kzevents.io.csvstream import estimate_row_bytes, stream_csv
 from kzevents.io.locate import locate_csv_error
+from kzevents.io.paths import check_source
+from kzevents.validation.safety import NUL_MESSAGE, nul_cells
 
 # per format: the columns its normaliser reads (the others are parsed but not decoded) and those decoded
 # straight into dictionary arrays (tests empty these to check the result does not depend on them)
@@ -61,9 +64,7 @@ def iter_read(
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[pa.Table]:
     """Stream ``path`` as canonical tables, one per block. Raises DataError listing bad values."""
-    p = Path(path)
-    if not p.is_file():
-        raise UsageError(f"{p}: no such file")
+    p = check_source(path)
     header, encoding, bom = sniff_file(p)
     layout = detect_layout(header, str(p), fmt)
     report = report if report is not None else ReadReport(str(p), layout.name)
@@ -106,7 +107,14 @@ def iter_read(
 
     def work(batches: list[pa.RecordBatch], start: int) -> tuple[pa.Table, Issues, Counter[str]]:
         issues, counts = Issues(str(p), start), Counter[str]()
-        out = normalise(pa.Table.from_batches(batches), layout, issues, counts)
+        t = pa.Table.from_batches(batches)
+        for name in t.column_names:  # a NUL byte is never text (validate says the same)
+            col = whole(t.column(name))
+            if (mask := nul_cells(col)) is not None:
+                issues.check(mask, col, name, NUL_MESSAGE, code="nul")
+        if issues.problems:
+            return t.slice(0, 0), issues, counts
+        out = normalise(t, layout, issues, counts)
         required(out, issues, id_column)
         return out, issues, counts
 
@@ -124,7 +132,11 @@ def iter_read(
                 return
             except pa.ArrowInvalid as exc:
                 raise DataError(
-                    [locate_csv_error(p, encoding, len(names), str(exc), has_header=layout.has_header)]
+                    [
+                        locate_csv_error(
+                            p, encoding, len(names), str(exc), has_header=layout.has_header, columns=names
+                        )
+                    ]
                 ) from None
             group.append(batch)
             size += batch.get_total_buffer_size()  # nbytes walks every buffer's byte ranges: slower

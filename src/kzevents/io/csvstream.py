@@ -10,46 +10,99 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 PARSE_BLOCK = 1 << 20  # bytes of CSV per parsed block (the parser's buffers grow with the block)
-MAX_BLOCK = 1 << 30  # the largest block tried for a row longer than a block
+MAX_BLOCK = 1 << 30  # the largest block tried for a row longer than a block (Arrow's limit is 2 GB)
 TABLE_BYTES = 1 << 23  # bytes of strings per table handed on by iter_csv_tables
+
+
+class CsvStream:
+    """Record batches of a CSV file, parsed by Arrow's streaming reader in blocks of ``block_size`` bytes
+    (memory does not grow with the file); ``columns`` name the fields and the header line is skipped.
+
+    A row longer than a block (a huge cell) makes Arrow's streaming parser give up. The stream then starts
+    again from the top of the file with blocks 8 times larger and drops the rows it has already given, so
+    no row is repeated or lost whatever the blank lines (Arrow's ``skip_rows_after_names`` counts blank
+    lines among the rows it skips, and resuming with it repeated rows). Re-reading the part of the file
+    already read costs time only for files with such a row.
+
+    ``bytes_read`` is how far into the file the parser has read (for progress; it runs a block ahead).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        columns: list[str],
+        encoding: str,
+        block_size: int | None,
+        convert_options: Any,
+        skip_header: bool = True,
+    ) -> None:
+        self.path = Path(path)
+        self.columns = columns
+        self.encoding = encoding
+        self.block_size = block_size or PARSE_BLOCK
+        self.convert_options = convert_options
+        self.skip_header = skip_header
+        self.rows = 0  # data rows given so far
+        self.bytes_read = 0
+        self.restarts = 0
+        self._batches = self._stream()
+
+    def __iter__(self) -> CsvStream:
+        return self
+
+    def __next__(self) -> pa.RecordBatch:
+        return next(self._batches)
+
+    def _open(self, block_size: int) -> tuple[Any, Any]:
+        source = pa.OSFile(str(self.path))
+        reader = pacsv.open_csv(
+            source,
+            read_options=pacsv.ReadOptions(
+                encoding=self.encoding,
+                block_size=block_size,
+                skip_rows=1 if self.skip_header else 0,
+                column_names=self.columns,
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=self.convert_options,
+        )
+        return source, reader
+
+    def _stream(self) -> Iterator[pa.RecordBatch]:
+        block_size = self.block_size
+        while True:
+            source, reader = self._open(block_size)
+            skip = self.rows  # rows an earlier pass gave already
+            try:
+                for batch in reader:
+                    self.bytes_read = max(self.bytes_read, source.tell())
+                    if skip:
+                        if batch.num_rows <= skip:
+                            skip -= batch.num_rows
+                            continue
+                        batch, skip = batch.slice(skip), 0
+                    self.rows += batch.num_rows
+                    yield batch
+                return
+            except pa.ArrowInvalid as exc:
+                if "straddl" not in str(exc) or block_size >= MAX_BLOCK:
+                    raise
+                block_size = min(block_size * 8, MAX_BLOCK)
+                self.restarts += 1
+            finally:
+                source.close()
 
 
 def stream_csv(
     path: str | Path,
     columns: list[str],
     encoding: str,
-    block_size: int,
+    block_size: int | None,
     convert_options: Any,
     skip_header: bool = True,
-) -> Iterator[pa.RecordBatch]:
-    """Record batches of a CSV file with a header line (skipped; ``columns`` name the fields), parsed in
-    blocks of ``block_size`` bytes. A row longer than a block (a huge cell) makes Arrow's streaming
-    parser give up; the stream then resumes after the rows already given, with blocks 8 times larger.
-    (Arrow counts blank lines among the rows it skips, so a file with blank lines and a row longer than a
-    block may repeat a few rows; such a row is reported by the validator anyway.)"""
-    done = 0
-    while True:
-        reader = pacsv.open_csv(
-            str(path),
-            read_options=pacsv.ReadOptions(
-                encoding=encoding,
-                block_size=block_size,
-                skip_rows=1 if skip_header else 0,
-                skip_rows_after_names=done,
-                column_names=columns,
-            ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=convert_options,
-        )
-        try:
-            for batch in reader:
-                done += batch.num_rows
-                yield batch
-            return
-        except pa.ArrowInvalid as exc:
-            if "straddl" not in str(exc) or block_size >= MAX_BLOCK:
-                raise
-            block_size *= 8
+) -> CsvStream:
+    """A :class:`CsvStream` of ``path`` (record batches, in order, each row once)."""
+    return CsvStream(path, columns, encoding, block_size, convert_options, skip_header)
 
 
 def iter_csv_tables(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from kzevents.errors import DataError, Problem
+from kzevents.io.locate import first_bad_byte, locate_offset
 
 HEAD_BYTES = 1 << 20  # how much of the file the sniffer reads
 
@@ -26,7 +26,7 @@ def sniff(
         head = fh.read(HEAD_BYTES)
     if not head.strip():
         raise DataError([Problem("empty", "file is empty", str(path), row=0)])
-    if b"\x00" in head[:4096]:
+    if looks_binary(head[:4096]):
         raise DataError(
             [Problem("binary", "file is binary, not CSV text (NUL bytes; UTF-16?)", str(path), row=0)]
         )
@@ -60,8 +60,10 @@ def sniff(
                 )
             ]
         )
+    if "\x00" in first:
+        raise DataError([Problem("nul", "the header holds a NUL byte (a damaged file?)", str(path), row=0)])
     if bad_at is not None:
-        row = head[:bad_at].count(b"\n")
+        row, column = locate_offset(path, "utf-8", bad_at, header)
         utf8_multibyte = re.search(rb"[\xc2-\xf4][\x80-\xbf]", head) is not None
         if utf8_multibyte or not may_be_latin1:
             why = "mixes UTF-8 and another encoding" if utf8_multibyte else "is not UTF-8"
@@ -72,6 +74,7 @@ def sniff(
                         f"file {why}: invalid UTF-8 byte at offset {bad_at}",
                         str(path),
                         row=row,
+                        column=column,
                         value=repr(head[max(0, bad_at - 15) : bad_at + 5]),
                     )
                 ]
@@ -80,15 +83,15 @@ def sniff(
     return header, encoding, bom
 
 
-def first_bad_byte(path: Path, encoding: str = "utf-8") -> int | None:
-    """The file offset of the first byte that does not decode, or None (streams the file)."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    pos = 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 22):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                return pos + exc.start
-            pos += len(chunk)
-    return None
+CONTROL = bytes(range(0, 9)) + bytes(range(14, 32))  # control bytes text files do not hold (not \t\n\r)
+
+
+def looks_binary(head: bytes) -> bool:
+    """Whether the start of a file is binary rather than text: a UTF-16/32 byte-order mark, or more than
+    5% control bytes (NUL among them). A stray NUL in a text file is not binary: it is reported with its
+    row and column when the cell is read."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if not head:
+        return False
+    return sum(head.count(bytes([c])) for c in CONTROL) > len(head) // 20

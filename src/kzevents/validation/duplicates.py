@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from kzevents.errors import Problem
-from kzevents.io.csvstream import PARSE_BLOCK, stream_csv
+from kzevents.io.csvstream import stream_csv
 from kzevents.validation.report import Report
 
 
@@ -44,7 +44,7 @@ def report_duplicates(
         path,
         names,
         encoding,
-        PARSE_BLOCK,
+        None,  # csvstream's block size
         pacsv.ConvertOptions(
             column_types={column: pa.string()},
             include_columns=[column],
