@@ -40,7 +40,7 @@ def test_info_json_matches_the_dataset() -> None:
 
     r = run("info", "--json")
     assert r.returncode == 0, r.stderr
-    d = json.loads(r.stdout)
+    d = json.loads(r.stdout)["result"]
     ds = kzevents.load()
     assert d["incidents"] == len(ds)
     assert d["fatalities_total"]["best"] == sum(i.fatalities.best for i in ds)

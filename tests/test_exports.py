@@ -107,7 +107,9 @@ def test_invalid_data_is_refused_before_writing(tmp_path: Path) -> None:
 
 def test_export_json_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "--format", "gtd", "--out", str(tmp_path), "--json"]) == 0
-    (gtd,) = json.loads(capsys.readouterr().out)  # the export, naming its exclusion list
+    files = json.loads(capsys.readouterr().out)["files"]
+    gtd, excluded = files  # the export, then its list of what was left out
+    assert excluded["file"].endswith("kzevents_gtd_excluded.csv") and excluded["role"] == "output"
     assert gtd["format"] == "gtd" and gtd["excluded"]
     assert gtd["excluded_path"].endswith("kzevents_gtd_excluded.csv")
     reasons = {e["event_id"]: e["reason"] for e in gtd["excluded"]}

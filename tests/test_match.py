@@ -262,7 +262,7 @@ def test_merge_command_with_our_parquet_and_a_gtd_file(
         ]
     )
     assert code == 0
-    summary = json.loads(capsys.readouterr().out)
+    summary = json.loads(capsys.readouterr().out)["result"]
     assert summary["datasets"][1] == {"dataset": "gtd", "rows": 8, "matched": 5, "unmatched": 3}
     merged = pq.read_table(out / "merged.parquet")
     assert merged.num_rows == len(kzevents.load()) + 3

@@ -186,7 +186,7 @@ def test_invalid_file_exits_1_with_row_and_column(
     text = path.read_text().replace(",Suicide bomb,", ",Armed clash,")
     path.write_text(text)
     assert main(["validate", "--json", str(path)]) == 1
-    report = json.loads(capsys.readouterr().out)
+    (report,) = json.loads(capsys.readouterr().out)["files"]
     assert report["valid"] is False
     assert {"row": 1, "column": "sub_event_type", "code": "sub-event-type"}.items() <= report["problems"][
         0
@@ -197,15 +197,15 @@ def test_unknown_layout_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureF
     path = tmp_path / "x.csv"
     path.write_text("a,b,c\n1,2,3\n")
     assert main(["validate", str(path)]) == 1
-    err = capsys.readouterr().err
-    assert "x.csv" in err and "no known layout" in err
+    out = capsys.readouterr().out  # the report, valid or not, is on stdout
+    assert "x.csv" in out and "no known layout" in out
 
 
 def test_empty_file_and_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "empty.csv"
     path.write_text("")
     assert main(["validate", str(path)]) == 1
-    assert "empty.csv" in capsys.readouterr().err
+    assert "empty.csv" in capsys.readouterr().out
     assert main(["validate", str(tmp_path / "nope.csv")]) == 2
 
 
@@ -216,7 +216,7 @@ def test_missing_column_is_reported(
     lines = path.read_text().splitlines()
     path.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n")  # drop `timestamp`
     assert main(["validate", "--format", "acled", str(path)]) == 1
-    assert "timestamp" in capsys.readouterr().err
+    assert "timestamp" in capsys.readouterr().out
 
 
 def test_2016_ids_are_checked_by_their_own_pattern(tmp_path: Path) -> None:

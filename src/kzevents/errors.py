@@ -90,3 +90,18 @@ class AccessError(UsageError, OSError):
 class MissingDependency(KzeventsError, ImportError):
     """An optional library (an extra: ``kzevents[pandas]``, ``[polars]``, ``[geo]``) is not installed; the
     message is the one line that installs it."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped by a signal (SIGINT is Ctrl-C, SIGTERM a polite kill): raised in the main thread
+    by the command line's signal handlers, so that every ``finally`` runs (writer threads joined, temporary
+    files removed). A :class:`KeyboardInterrupt`, so code that handles Ctrl-C handles both."""
+
+    def __init__(self, signum: int, name: str) -> None:
+        super().__init__(name)
+        self.signum = signum
+        self.name = name
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum  # 130 for SIGINT, 143 for SIGTERM, as shells report them

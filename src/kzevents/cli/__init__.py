@@ -1,23 +1,35 @@
 """The command line: a thin shell over the library, one module per command.
 
-Exit codes: 0 fine, 1 invalid data, 2 usage error. Each command module registers its arguments and imports
-the library (and pyarrow) only when it runs, so ``kzevents --help`` stays fast.
+Each command module declares ``COMMAND`` (:class:`kzevents.cli.common.Command`); :mod:`kzevents.cli.runner`
+runs it, turning whatever it raises into one message and an exit code (0 fine, 1 invalid data, 2 usage or
+environment, 3 internal error, 130/143 interrupted). Command modules import the library (and pyarrow) only
+when they run, so ``kzevents --help`` stays fast.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from kzevents._version import DATASET_VERSION, __version__
 from kzevents.cli import convert, export, info, merge, plot, validate
-from kzevents.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_json
-from kzevents.errors import DataError, KzeventsError, UsageError
+from kzevents.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    Command,
+    Context,
+    add_command,
+    print_json,
+)
+from kzevents.cli.runner import run
+from kzevents.errors import Problem
 
-COMMANDS = (info, export, validate, convert, merge, plot)
+COMMANDS = (info, export, validate, convert, merge, plot)  # modules with a COMMAND
 
-__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+__all__ = ["COMMANDS", "EXIT_INTERNAL", "EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,37 +37,30 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kzevents",
         description="Curated dataset of the 2011-2012 militant violence in Kazakhstan: "
         "summary, exports in ACLED/GTD/GED/Parquet formats, validation and merging.",
+        epilog="Each command has its own --help with examples and exit codes.",
     )
     parser.add_argument(
         "--version", action="version", version=f"kzevents {__version__} (dataset {DATASET_VERSION})"
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in COMMANDS:
-        command.register(sub)
+    sub = parser.add_subparsers(dest="command_name", metavar="COMMAND")
+    for module in COMMANDS:
+        add_command(sub, module.COMMAND)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
-    if func is None:
+    words = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser.parse_args(words)  # a usage error exits 2 here, with argparse's message on stderr
+    except SystemExit as exc:
+        if exc.code not in (0, None) and "--json" in words:  # ... and the JSON report says so too
+            ctx = Context(argparse.Namespace(json=True), words[0] if words else "")
+            ctx.errors.append(Problem("usage", "invalid arguments (see the message on stderr)"))
+            print_json(ctx.envelope(EXIT_USAGE))
+        raise
+    command: Command | None = getattr(args, "command", None)
+    if command is None:
         parser.print_help()
         return EXIT_USAGE
-    try:
-        return func(args)
-    except DataError as exc:
-        if getattr(args, "json", False):
-            print_json({"valid": False, "problems": [p.to_dict() for p in exc.problems]})
-        else:
-            print(f"kzevents: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    except UsageError as exc:
-        print(f"kzevents: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KzeventsError as exc:
-        print(f"kzevents: error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    except KeyboardInterrupt:
-        print("kzevents: interrupted", file=sys.stderr)
-        return 130
+    return run(command, args)

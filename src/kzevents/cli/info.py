@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from kzevents.cli.common import EXIT_OK, print_json
+from kzevents.cli.common import EXIT_OK, Command, Context
 from kzevents.dataset.summary import format_info, info
 
 
-def register(sub: Any) -> None:
-    p = sub.add_parser(
-        "info", help="summarise the curated dataset (incidents, fatalities, sources, conflicts)"
-    )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=run)
+def arguments(p: argparse.ArgumentParser) -> None:
+    pass
 
 
-def run(args: argparse.Namespace) -> int:
+def run(ctx: Context) -> int:
     d = info()
-    if args.json:
-        print_json(d)
-    else:
-        print(format_info(d))
+    ctx.result = d
+    ctx.report(format_info(d))
     return EXIT_OK
+
+
+COMMAND = Command(
+    name="info",
+    help="summarise the curated dataset (incidents, fatalities, sources, conflicts)",
+    description=(
+        "Summarise kzevents' curated dataset: the incidents, their date range, fatalities by year and "
+        "region, the sources, and where the sources disagree."
+    ),
+    examples=(
+        ("kzevents info", "the summary as text"),
+        ("kzevents info --json | jq .result.incidents", "the number of incidents"),
+    ),
+    arguments=arguments,
+    run=run,
+)

@@ -8,64 +8,97 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kzevents.cli.common import EXIT_OK
+from kzevents.cli.common import EXIT_OK, Command, Context, fraction, input_files, positive
 
 
-def register(sub: Any) -> None:
-    p = sub.add_parser(
-        "merge", help="match events of two or more datasets and write links + a de-duplicated union"
-    )
+def arguments(p: argparse.ArgumentParser) -> None:
+    input_files(p, "inputs", "+", "kzevents .parquet or ACLED/GTD/GED CSV files, most trusted first")
+    p.add_argument("--out", required=True, help="output folder: merged.parquet, links.parquet, summary.json")
+    p.add_argument("--km", type=positive(float), default=25.0, help="spatial window in km (default 25)")
+    p.add_argument("--days", type=non_negative_int, default=2, help="temporal window in days (default 2)")
     p.add_argument(
-        "inputs", nargs="+", help="kzevents .parquet or ACLED/GTD/GED CSV files, most trusted first"
+        "--threshold", type=fraction, default=0.55, help="minimum score for a link, 0-1 (default 0.55)"
     )
-    p.add_argument(
-        "--out", required=True, help="output directory: merged.parquet, links.parquet, summary.json"
-    )
-    p.add_argument("--km", type=float, default=25.0, help="spatial window in km (default 25)")
-    p.add_argument("--days", type=int, default=2, help="temporal window in days (default 2)")
-    p.add_argument("--threshold", type=float, default=0.55, help="minimum score for a link (default 0.55)")
-    p.add_argument("--json", action="store_true", help="machine-readable summary")
-    p.set_defaults(func=run)
 
 
-def _load_any(path: str) -> Any:
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
+
+
+def _load_any(ctx: Context, path: str) -> Any:
     """A canonical table from a kzevents Parquet file or any ACLED/GTD/GED CSV."""
     # pyarrow and the readers: imported when the command runs, not for --help
     from kzevents.formats.reader import read
+    from kzevents.io.paths import check_source
     from kzevents.outputs.parquet import read_parquet
 
+    check_source(path)
     if path.endswith(".parquet"):
-        return read_parquet(path)
-    return read(path)[0]
+        table = read_parquet(path)
+        ctx.file(path, "input", format="parquet", rows=table.num_rows)
+        return table
+    bar = ctx.progress(path, "reading")
+    table, report = read(path, progress=bar)
+    if bar is not None:
+        bar.finish()
+    ctx.file(path, "input", format=report.layout, rows=report.rows_in)
+    return table
 
 
-def run(args: argparse.Namespace) -> int:
+def run(ctx: Context) -> int:
     # pyarrow and the matcher: imported when the command runs, not for --help
     import pyarrow.parquet as pq
 
     from kzevents.io.atomic import atomic_write_bytes
+    from kzevents.io.paths import check_not_sources, ensure_folder
     from kzevents.matching import MatchParams, merge
     from kzevents.outputs.parquet import write_parquet
 
+    args = ctx.args
     params = MatchParams(km=args.km, days=args.days, threshold=args.threshold)
-    tables = [_load_any(p) for p in args.inputs]
-    merged, links, summary = merge(tables, params)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    write_parquet(merged, out / "merged.parquet")  # the canonical GeoParquet, as export and convert write
+    targets = [out / "merged.parquet", out / "links.parquet", out / "summary.json"]
+    for target in targets:  # before any work: an input must not be overwritten by an output
+        check_not_sources(target, args.inputs)
+    tables = [_load_any(ctx, p) for p in args.inputs]
+    merged, links, summary = merge(tables, params)
+    ensure_folder(out)
+    write_parquet(merged, targets[0])  # the canonical GeoParquet, as export and convert write
+    ctx.file(targets[0], "output", format="parquet", rows=merged.num_rows)
     buf = io.BytesIO()  # the links keep their own schema
     pq.write_table(links, buf, compression="zstd")
-    atomic_write_bytes(out / "links.parquet", buf.getvalue())
-    atomic_write_bytes(out / "summary.json", (json.dumps(summary, indent=2) + "\n").encode())
-    if args.json:
-        print(json.dumps(summary, indent=2))
-    else:
-        for d in summary["datasets"]:
-            print(
-                f"{d['dataset']:10} {d['rows']:8} rows  {d['matched']:7} matched  "
-                f"{d['unmatched']:8} unmatched"
-            )
-        print(
-            f"merged: {summary['merged_rows']} events -> {out}/merged.parquet, links -> {out}/links.parquet"
+    atomic_write_bytes(targets[1], buf.getvalue())
+    ctx.file(targets[1], "output", format="parquet", rows=links.num_rows)
+    atomic_write_bytes(targets[2], (json.dumps(summary, indent=2) + "\n").encode())
+    ctx.file(targets[2], "output", format="json")
+    ctx.result = summary
+    for d in summary["datasets"]:
+        ctx.report(
+            f"{d['dataset']:10} {d['rows']:8} rows  {d['matched']:7} matched  {d['unmatched']:8} unmatched"
         )
+    ctx.report(f"merged: {summary['merged_rows']} events -> {targets[0]}, links -> {targets[1]}")
     return EXIT_OK
+
+
+COMMAND = Command(
+    name="merge",
+    help="match events of two or more datasets and write links + a de-duplicated union",
+    description=(
+        "Match the events of two or more datasets (kzevents Parquet or ACLED, GTD, GED CSV files) by "
+        "place, date, event type, fatalities and actors, and write the links, the de-duplicated union "
+        "(the row of the earliest input kept, every collapsed dataset:id listed in provenance) and a "
+        "summary. List the most trusted dataset first."
+    ),
+    examples=(
+        ("kzevents merge dist/kzevents.parquet acled.csv --out merged/", "our events against ACLED"),
+        ("kzevents merge a.csv b.csv --km 10 --days 1 --out m/", "a tighter window"),
+    ),
+    arguments=arguments,
+    run=run,
+)

@@ -3,34 +3,70 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from typing import Any
 
-from kzevents.cli.common import EXIT_INVALID, EXIT_OK
-from kzevents.cli.progress import terminal_progress
-from kzevents.formats.crosswalk import available
-
-
-def register(sub: Any) -> None:
-    p = sub.add_parser("validate", help="check CSV files against their format's JSON Schema and rules")
-    p.add_argument("files", nargs="+", help="CSV files (format detected from the header)")
-    p.add_argument("--format", choices=available(), help="force the format")
-    p.add_argument("--json", action="store_true", help="machine-readable report")
-    p.set_defaults(func=run)
+from kzevents.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    Command,
+    Context,
+    format_option,
+    input_files,
+)
+from kzevents.errors import UsageError
 
 
-def run(args: argparse.Namespace) -> int:
+def arguments(p: argparse.ArgumentParser) -> None:
+    input_files(
+        p, "files", "+", "ACLED, GTD or UCDP GED CSV file(s), format and layout detected from the header"
+    )
+    format_option(p)
+
+
+def run(ctx: Context) -> int:
     from kzevents.formats.check import validate_file  # pyarrow: imported when the command runs
 
-    reports = [
-        validate_file(path, args.format, progress=terminal_progress(path, "validating"))
-        for path in args.files
-    ]
-    if args.json:
-        out: Any = [r.to_dict() for r in reports]
-        print(json.dumps(out if len(out) > 1 else out[0], indent=2, ensure_ascii=False))
-    else:
-        for r in reports:
-            print(str(r), file=sys.stdout if r.valid else sys.stderr)
-    return EXIT_OK if all(r.valid for r in reports) else EXIT_INVALID
+    worst = EXIT_OK
+    for path in ctx.args.files:
+        bar = ctx.progress(path, "validating")
+        try:
+            report = validate_file(path, ctx.args.format, progress=bar)
+        except UsageError as exc:  # a file that cannot be read: said, and the next file is checked
+            problem = exc.problem()
+            ctx.error(problem)
+            ctx.file(path, "input", valid=False, problems=[problem.to_dict()])
+            worst = max(worst, EXIT_USAGE)
+            continue
+        if bar is not None:
+            bar.finish()
+        ctx.files.append({"role": "input", **report.to_dict()})
+        ctx.report(str(report), wrong=not report.valid)
+        if not report.valid:
+            worst = max(worst, EXIT_INVALID)
+    return worst
+
+
+COMMAND = Command(
+    name="validate",
+    help="check CSV files against their format's JSON Schema and rules",
+    description=(
+        "Check ACLED, GTD and UCDP GED files (any layout, detected from the header) against the format's "
+        "JSON Schema, its cross-field rules, duplicate identifiers, cells a spreadsheet would run as a "
+        "formula, NUL bytes and oversized cells. Every file given is checked, and every problem is "
+        "reported with its file, row, column, value and rule; the exit code is the worst of the files'."
+    ),
+    examples=(
+        ("kzevents validate dist/kzevents_acled.csv", "check one export"),
+        ("kzevents validate -q acled_*.csv gtd.csv", "check many files, print only those with problems"),
+        ("kzevents validate --json download.csv > report.json", "a machine-readable report"),
+    ),
+    arguments=arguments,
+    run=run,
+    exit_codes=(
+        (0, "every file is valid (warnings are listed but do not count)"),
+        (1, "some file has problems"),
+        (2, "some file cannot be read (missing, a folder, no permission); the others are still checked"),
+        (3, "internal error (a bug in kzevents: please report it)"),
+        (130, "interrupted (Ctrl-C); 143 for SIGTERM"),
+    ),
+)

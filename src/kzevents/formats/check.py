@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 
 import attrs
@@ -18,7 +18,8 @@ from kzevents.arrays import string_hashes, whole
 from kzevents.errors import DataError, Problem
 from kzevents.formats import crosswalk, registry
 from kzevents.formats.detect import detect_layout, sniff_file
-from kzevents.io.csvstream import estimate_row_bytes, iter_csv_tables
+from kzevents.io.csvstream import iter_csv_tables
+from kzevents.io.interrupts import worker_pool
 from kzevents.io.locate import locate_csv_error
 from kzevents.io.paths import check_source
 from kzevents.validation.duplicates import report_duplicates
@@ -115,23 +116,25 @@ def validate_file(
             failed.append(failing)
 
     offset = 0
-    if progress is not None:
-        row_bytes = estimate_row_bytes(p)
     # tables are checked on a small thread pool (Arrow compute releases the GIL); at most a few are in
     # flight, so memory stays bounded whatever the file size
     pending: deque[Future[Checked]] = deque()
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with worker_pool(2, "kzevents-check") as pool:
         try:
             coded = frozenset(n for n in names if n in CODED_COLUMNS.get(layout.format, ()))
             size = max(CHECK_BYTES, CHECK_BYTES_PER_COLUMN * len(names))
             tables = iter_csv_tables(
-                p, names, encoding, skip_header=layout.has_header, coded=coded, table_bytes=size
+                p,
+                names,
+                encoding,
+                skip_header=layout.has_header,
+                coded=coded,
+                table_bytes=size,
+                progress=progress,
             )
             for table in tables:
                 pending.append(pool.submit(check, table, offset))
                 offset += table.num_rows
-                if progress is not None:
-                    progress(offset, int(offset * row_bytes))
                 while len(pending) > 2:
                     merge(pending.popleft().result())
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:

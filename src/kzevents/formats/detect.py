@@ -22,6 +22,7 @@ def detect_layout(header: list[str], file: str = "<input>", fmt: str | None = No
     candidates = [lay for f in plugins for lay in f.layouts]
     for lay in candidates:
         if set(lay.columns) == names:
+            _no_duplicates(header, file)
             return lay
     for f in plugins:
         if f.headerless is not None and (found := f.headerless(header)) is not None:
@@ -41,4 +42,27 @@ def detect_layout(header: list[str], file: str = "<input>", fmt: str | None = No
             msg += f", missing {', '.join(missing[:10])}"
         if extra:
             msg += f", unexpected {', '.join(extra[:10])}"
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        msg += f"; named twice: {', '.join(twice)}"
     raise DataError([Problem("unknown-layout", msg, file, row=0, value=",".join(header)[:300])])
+
+
+def _no_duplicates(header: list[str], file: str) -> None:
+    """A header naming a column twice: which of the two is the data's column cannot be told."""
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h and h in seen:
+            raise DataError(
+                [
+                    Problem(
+                        "duplicate-column",
+                        f"the header names column {h!r} twice (fields {seen[h] + 1} and {i + 1}): "
+                        "rename or remove one",
+                        file,
+                        row=0,
+                        column=h,
+                    )
+                ]
+            )
+        seen[h] = i

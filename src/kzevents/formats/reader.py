@@ -9,8 +9,8 @@ order. Nothing here names a format.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,8 @@ from kzevents.errors import DataError, Problem
 from kzevents.formats import registry
 from kzevents.formats.detect import detect_layout, sniff_file
 from kzevents.formats.normalise import Issues
-from kzevents.io.csvstream import estimate_row_bytes, stream_csv
+from kzevents.io.csvstream import stream_csv
+from kzevents.io.interrupts import worker_pool
 from kzevents.io.locate import locate_csv_error
 from kzevents.io.paths import check_source
 from kzevents.validation.safety import NUL_MESSAGE, nul_cells
@@ -62,7 +63,7 @@ def iter_read(
     batch_bytes: int = 1 << 23,
     report: ReadReport | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> Iterator[pa.Table]:
+) -> Generator[pa.Table, None, None]:
     """Stream ``path`` as canonical tables, one per block. Raises DataError listing bad values."""
     p = check_source(path)
     header, encoding, bom = sniff_file(p)
@@ -101,7 +102,6 @@ def iter_read(
         skip_header=layout.has_header,
     )
     normalise = registry.get(layout.format).normalise
-    row_bytes = estimate_row_bytes(p) if progress is not None else 0.0
 
     id_column = registry.get(layout.format).id_column
 
@@ -148,7 +148,7 @@ def iter_read(
     pending: pa.Table | None = None
     # batches are normalised on a small thread pool while the next ones are read (Arrow releases the GIL);
     # results come back in file order and at most a few batches are in flight
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with worker_pool(2, "kzevents-read") as pool:
         futures: deque[Future[tuple[pa.Table, Issues, Counter[str]]]] = deque()
 
         def finish() -> pa.Table:
@@ -172,8 +172,8 @@ def iter_read(
             futures.append(pool.submit(work, group, offset))
             offset += n
             report.rows_in += n
-            if progress is not None:  # bytes so far, estimated from the average line length
-                progress(report.rows_in, int(report.rows_in * row_bytes))
+            if progress is not None:  # rows given, bytes of the file read so far
+                progress(report.rows_in, reader.bytes_read)
             while len(futures) > 2:
                 t = finish()
                 if t.num_rows:
@@ -209,8 +209,10 @@ def required(t: pa.Table, issues: Issues, id_column: str) -> None:
         )
 
 
-def read(path: str | Path, format: str | None = None) -> tuple[pa.Table, ReadReport]:
+def read(
+    path: str | Path, format: str | None = None, progress: Callable[[int, int], None] | None = None
+) -> tuple[pa.Table, ReadReport]:
     """Read a whole ACLED/GTD/GED file into one canonical table, with the report of what was normalised."""
     report = ReadReport(str(path), "")
-    tables = list(iter_read(path, format, report=report))
+    tables = list(iter_read(path, format, report=report, progress=progress))
     return pa.concat_tables(tables).unify_dictionaries().combine_chunks(), report

@@ -98,7 +98,7 @@ def atomic_path(dest: str | Path) -> Iterator[Path]:
         # 0o666 and the umask, as for any new file; or the mode of the file replaced
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
     except OSError as exc:
-        raise access_error(exc, dest, "writing") from None
+        raise access_error(exc, dest, "write") from None
     try:
         try:
             if mode is not None:
@@ -117,7 +117,7 @@ def atomic_path(dest: str | Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         if isinstance(exc, OSError) and not isinstance(exc, AccessError):
-            raise access_error(exc, dest, "writing") from exc
+            raise access_error(exc, dest, "write") from exc
         raise
     _fsync_folder(folder)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -83,14 +83,15 @@ class CsvStream:
                         batch, skip = batch.slice(skip), 0
                     self.rows += batch.num_rows
                     yield batch
+                source.close()  # at the end of the file no read-ahead is in flight
                 return
             except pa.ArrowInvalid as exc:
                 if "straddl" not in str(exc) or block_size >= MAX_BLOCK:
                     raise
                 block_size = min(block_size * 8, MAX_BLOCK)
                 self.restarts += 1
-            finally:
-                source.close()
+            # (on an error or an early stop the file is closed with the reader, when it is freed: Arrow's
+            # read-ahead may still be reading from it)
 
 
 def stream_csv(
@@ -112,10 +113,12 @@ def iter_csv_tables(
     table_bytes: int = TABLE_BYTES,
     skip_header: bool = True,
     coded: frozenset[str] = frozenset(),
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[pa.Table]:
     """Stream a CSV file as tables of strings (empty cells stay empty strings) of about ``table_bytes``;
     the header line is skipped and ``columns`` name the fields (an unnamed index column gets a placeholder
-    name). The ``coded`` columns come as dictionary arrays (each distinct value is then checked once)."""
+    name). The ``coded`` columns come as dictionary arrays (each distinct value is then checked once).
+    ``progress`` is told (rows given, bytes of the file read) after each table."""
     reader = stream_csv(
         path,
         columns,
@@ -138,12 +141,9 @@ def iter_csv_tables(
         if size >= table_bytes:
             yield pa.Table.from_batches(group).combine_chunks()
             group, size = [], 0
+            if progress is not None:
+                progress(reader.rows, reader.bytes_read)
     if group:
         yield pa.Table.from_batches(group).combine_chunks()
-
-
-def estimate_row_bytes(path: Path) -> float:
-    """Average bytes per line over the first MB (for a progress estimate only)."""
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 20)
-    return len(head) / max(head.count(b"\n"), 1)
+    if progress is not None:
+        progress(reader.rows, reader.bytes_read)

@@ -46,12 +46,12 @@ def errno_of(exc: BaseException) -> int | None:
 
 
 def access_error(exc: BaseException, path: str | Path, doing: str) -> AccessError:
-    """The OSError ``exc`` met while ``doing`` ("reading", "writing") ``path`` as an AccessError."""
+    """The OSError ``exc`` met while trying to ``doing`` ("read", "write") ``path`` as an AccessError."""
     if isinstance(exc, AccessError):
         return exc
     number = errno_of(exc)
     what, hint = _WHY.get(number or -1, (getattr(exc, "strerror", None) or str(exc), ""))
-    return AccessError(path, f"cannot finish {doing}: {what}", hint, number)
+    return AccessError(path, f"cannot {doing}: {what}", hint, number)
 
 
 def _kind(mode: int) -> str:
@@ -71,12 +71,14 @@ def _kind(mode: int) -> str:
 def check_source(path: str | Path) -> Path:
     """A file to read: it exists, is a file (or a pipe or device, read as a stream) and can be opened."""
     p = Path(path)
+    if str(path) == STDIO:  # the input layer (sources, containers, stdin) is where it will be read
+        raise AccessError("-", "standard input cannot be read yet", "give a file name")
     try:
         st = p.stat()
     except FileNotFoundError:
         raise AccessError(p, "no such file", "check the name") from None
     except OSError as exc:
-        raise access_error(exc, p, "reading") from None
+        raise access_error(exc, p, "read") from None
     if stat.S_ISDIR(st.st_mode):
         raise AccessError(p, "is a folder, not a file", "give the file inside it", E.EISDIR)
     try:
@@ -120,7 +122,7 @@ def check_destination(dest: str | Path) -> Path:
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise access_error(exc, p, "writing") from None
+        raise access_error(exc, p, "write") from None
     if st is not None and not stat.S_ISREG(st.st_mode):
         kind = _kind(st.st_mode)
         hint = "give a file name" if kind == "a folder" else "kzevents only replaces regular files; "
@@ -141,7 +143,7 @@ def check_destination(dest: str | Path) -> Path:
             p, "a part of the path is a file, not a folder", "check the path", E.ENOTDIR
         ) from None
     except OSError as exc:
-        raise access_error(exc, p, "writing") from None
+        raise access_error(exc, p, "write") from None
     if not stat.S_ISDIR(fst.st_mode):
         raise AccessError(p, f"{folder} is a file, not a folder", "check the path", E.ENOTDIR)
     try:
@@ -161,7 +163,7 @@ def ensure_folder(path: str | Path) -> Path:
     if str(path) == STDIO:
         raise AccessError(p, "a folder is needed here, not standard output", "give a folder")
     if p.exists() and not p.is_dir():
-        raise AccessError(p, "is a file, not a folder", "give a folder (it is created if missing)", E.ENOTDIR)
+        raise AccessError(p, "is a file, not a folder", "give a folder; it is created if missing", E.ENOTDIR)
     try:
         p.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -169,5 +171,5 @@ def ensure_folder(path: str | Path) -> Path:
             p, "a part of the path is a file, not a folder", "check the path", E.ENOTDIR
         ) from None
     except OSError as exc:
-        raise access_error(exc, p, "creating the folder") from None
+        raise access_error(exc, p, "create the folder") from None
     return p

@@ -78,7 +78,7 @@ def export(
                 res = attrs.evolve(res, excluded_path=str(path))
             results.append(res)
         elif fmt == "parquet":
-            write_parquet(table, out / FILES["parquet"])
+            write_parquet(table, ensure_folder((out / FILES["parquet"]).parent) / Path(FILES["parquet"]).name)
             results.append(ExportResult("parquet", str(out / FILES["parquet"]), table.num_rows))
         elif fmt == "geojson":
             n = write_geojson(table, out / FILES["geojson"])

@@ -205,9 +205,15 @@ def write_parquet(data: Dataset | pa.Table, dest: str | Path | IO[bytes]) -> Non
 def read_parquet(source: str | Path | IO[bytes]) -> pa.Table:
     """A kzevents Parquet file back as the canonical table (geometry and bbox dropped)."""
     name = str(source) if isinstance(source, str | Path) else getattr(source, "name", "<stream>")
-    table = pq.read_table(
-        source if not isinstance(source, io.BytesIO) else pa.BufferReader(source.getvalue())
-    )
+    try:
+        table = pq.read_table(
+            source if not isinstance(source, io.BytesIO) else pa.BufferReader(source.getvalue())
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+        # not Parquet at all, or cut short (a truncated download): no footer to read
+        raise DataError(
+            [Problem("parquet", f"not a readable Parquet file (truncated or another format?): {exc}", name)]
+        ) from None
     meta = table.schema.metadata or {}
     if b"kzevents" not in meta:
         raise DataError(

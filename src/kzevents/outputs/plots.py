@@ -31,6 +31,7 @@ from kzevents.dataset.load import load
 from kzevents.dataset.model import Dataset
 from kzevents.errors import UsageError
 from kzevents.io.atomic import atomic_write_bytes
+from kzevents.io.paths import ensure_folder
 from kzevents.outputs.writer import canonical
 from kzevents.resources import resource_dir
 
@@ -251,7 +252,7 @@ def plot(data: Dataset | pa.Table | None = None, out: str | Path = "plots") -> l
     table = canonical(load() if data is None else data)
     if table.num_rows == 0:
         raise UsageError("nothing to plot: the table has no rows")
-    out = Path(out)
+    out = ensure_folder(out)
     return [
         draw_map(table, out / "kzevents_map.png"),
         draw_timeline(table, out / "kzevents_timeline.png"),
