@@ -14,75 +14,85 @@ from kzevents.cli import main
 from .conftest import FIXTURES
 
 sys.path.insert(0, str(FIXTURES))
-from make_bad_corpus import CASES
+from make_bad_corpus import CASES, case
 
 BAD = FIXTURES / "bad"
 
-# cases the reader itself must refuse (structure, encoding, values it has to parse); the others are
-# semantic (codes, cross-field rules) and are `validate`'s job
-READ_ERRORS = {
-    "empty.csv",
-    "only_newlines.csv",
-    "header_only.csv",
-    "truncated_last_line.csv",
-    "unterminated_quote.csv",
-    "semicolon_delimiter.csv",
-    "tab_delimiter.csv",
-    "missing_column.csv",
-    "extra_column.csv",
-    "too_many_fields_in_row.csv",
-    "too_few_fields_in_row.csv",
-    "date_feb_30.csv",
-    "date_month_13.csv",
-    "date_words.csv",
-    "latitude_123.csv",
-    "longitude_minus_200.csv",
-    "latitude_text.csv",
-    "fatalities_negative.csv",
-    "fatalities_decimal.csv",
-    "fatalities_words.csv",
-    "unknown_actor_type.csv",
-    "time_precision_4.csv",
-    "geo_precision_0.csv",
-    "mixed_encoding.csv",
-    "binary_junk.csv",
-    "utf16.csv",
-}
-
 
 def test_corpus_is_complete_and_up_to_date() -> None:
-    assert len(CASES) >= 40
-    for name, (content, *_) in CASES.items():
-        assert (BAD / name).read_bytes() == content, f"run tests/fixtures/make_bad_corpus.py ({name})"
+    assert len(CASES) >= 70
+    for name in CASES:
+        assert (BAD / name).read_bytes() == case(name).content, (
+            f"run tests/fixtures/make_bad_corpus.py ({name})"
+        )
+    assert sorted(p.name for p in BAD.iterdir()) == sorted(CASES), "a file of no case: remove it"
+
+
+def _copy(name: str, folder: Path) -> tuple[Path, bytes]:
+    """The case's file in a folder of its own (so that nothing left behind goes unseen)."""
+    src = folder / name
+    src.write_bytes((BAD / name).read_bytes())
+    return src, src.read_bytes()
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_validate_reports_file_row_column(name: str, capsys: pytest.CaptureFixture[str]) -> None:
-    _, row, column, word = CASES[name]
-    path = BAD / name
+def test_validate_reports_file_row_column(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    c = case(name)
+    path, before = _copy(name, tmp_path)
     code = main(["validate", str(path)])
     out = capsys.readouterr()
     text = out.err + out.out
-    assert code == 1, text
+    assert code == c.validate, text
     assert "Traceback" not in text
-    assert str(path) in text
-    if row:
-        assert f"row {row}" in text, text
-    if column:
-        assert f"column {column}" in text, text
-    assert word.lower() in text.lower(), text
+    assert str(path) in out.out  # the report, valid or not, on stdout
+    if c.row is not None:
+        assert f"row {c.row}" in text, text
+    if c.column:
+        assert f"column {c.column}" in text, text
+    assert c.word.lower() in text.lower(), text
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == [name]
 
 
-@pytest.mark.parametrize("name", sorted(READ_ERRORS))
-def test_convert_refuses_and_leaves_nothing(
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_convert_agrees_and_leaves_nothing(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    dest = tmp_path / "out.parquet"
-    code = main(["convert", str(BAD / name), str(dest)])
+    """convert refuses what validate refuses among the values it reads (and never accepts a file validate
+    calls broken); what it accepts keeps its text; a refusal names file, row and column and leaves nothing:
+    no output, no temporary file, the source and a previous DEST unchanged."""
+    c = case(name)
+    path, before = _copy(name, tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    dest = out / "converted.parquet"
+    dest.write_bytes(b"a previous conversion")
+    code = main(["convert", str(path), str(dest)])
     text = capsys.readouterr().err
-    assert code == 1, text
-    assert str(BAD / name) in text
-    assert list(tmp_path.iterdir()) == [], "no output (and no temporary file) may be left behind"
+    assert "Traceback" not in text
+    if c.convert is not None:
+        assert code == c.convert, text
+    if code != 0:
+        assert c.validate != 0, "convert refused a file validate calls valid"
+        assert code == 1 and str(path) in text, text
+        if c.row:
+            assert f"row {c.row}" in text, text
+        assert dest.read_bytes() == b"a previous conversion"
+        assert [p.name for p in out.iterdir()] == ["converted.parquet"], "no temporary file may be left"
+    else:
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(dest)
+        for column, text_kept in (c.kept or {}).items():
+            row = (c.row or 1) - 1 if c.row else _changed_row(name)
+            assert table.column(column)[row].as_py() == text_kept, column
+    assert path.read_bytes() == before
+
+
+def _changed_row(name: str) -> int:
+    """The row a kept-text case changed (the corpus changes row 2 of the three ACLED rows, row 1 else)."""
+    return 0 if name.startswith(("gtd_", "ged_")) else 1
 
 
 def test_huge_field_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

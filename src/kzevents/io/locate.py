@@ -150,7 +150,10 @@ def _wrong_fields(
             value=value,
         )
     if len(fields) < n_columns:
-        message = f"row has {len(fields)} fields, the header has {n_columns}: from this column on nothing"
+        message = (
+            f"row has {len(fields)} fields, the header has {n_columns}: "
+            "the fields from this column on are missing"
+        )
         column = _name(names, len(fields), row)
     else:
         message = f"row has {len(fields)} fields, the header has {n_columns}: more fields than columns"

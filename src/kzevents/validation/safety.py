@@ -7,15 +7,28 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kzevents.arrays import lit, whole
+from kzevents.arrays import FALSE, lit, whole
+from kzevents.validation.report import WARNING_CODES
 
 # generic rules for every text column of every format
 MAX_CELL = 1_000_000
 
 
-# a cell a spreadsheet would run as a formula: "=...", "+"/"-" not starting a number, "@FUNCTION(", or a
-# leading tab or carriage return. "@handle" (a Twitter account in GED's source_office) is plain text.
-FORMULA_RE = r"^=|^[+-][^0-9.]|^@[A-Za-z_.]+\(|^[\t\r]"
+# OWASP's CSV injection rule: a cell starting with =, +, -, @, a tab or a carriage return is run as a
+# formula by a spreadsheet, unless it is a number ("-5", "+3.2", "-1e5"; but "+1+1" and "-2+3" are not
+# numbers: a spreadsheet computes them). A social-media handle ("@UN_MINUSMA", "@a;@b", as real GED
+# source_office cells have them) is only warned about: a spreadsheet shows #NAME? but runs nothing; a
+# cell reference after the @ ("@A1") is not a handle.
+FORMULA_START_RE = r"^[=+\-@\t\r]"
+NUMBER_RE = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+HANDLE_RE = r"^@[A-Za-z0-9_]+([;, ]|$)"
+CELL_REF_RE = r"^@[A-Za-z]{1,3}[0-9]+([;, ]|$)"
+FORMULA_MESSAGE = (
+    "cell starts with =, +, -, @, a tab or a carriage return and is not a number: a spreadsheet would "
+    "run it as a formula (CSV injection)"
+)
+HANDLE_MESSAGE = "cell starts with @ (a social-media handle?): a spreadsheet would take it for a formula"
+WARNING_CODES.add("formula-handle")
 
 
 def safety_rules(t: pa.Table, numeric: set[str]) -> list[tuple[pa.Array, str, str, str]]:
@@ -40,15 +53,17 @@ def safety_rules(t: pa.Table, numeric: set[str]) -> list[tuple[pa.Array, str, st
             )
         if name in numeric or not np.isin(first, FORMULA_STARTERS).any():
             continue
-        formula = pc.match_substring_regex(col, FORMULA_RE)
-        out.append(
-            (
-                formula if indices is None else pc.take(formula, indices),
-                name,
-                "formula-like",
-                "cell starts like a spreadsheet formula (=, +, -, @FUNCTION(): a CSV injection risk",
-            )
+        starts = pc.match_substring_regex(col, FORMULA_START_RE)
+        risky = pc.and_(starts, pc.invert(pc.match_substring_regex(col, NUMBER_RE)))
+        handle = pc.and_(
+            pc.match_substring_regex(col, HANDLE_RE), pc.invert(pc.match_substring_regex(col, CELL_REF_RE))
         )
+        for mask, code, message in (
+            (pc.and_(risky, pc.invert(handle)), "formula-like", FORMULA_MESSAGE),
+            (pc.and_(risky, handle), "formula-handle", HANDLE_MESSAGE),
+        ):
+            if pc.any(mask).as_py():
+                out.append((mask if indices is None else pc.take(mask, indices), name, code, message))
     return out
 
 
@@ -65,8 +80,8 @@ def nul_cells(col: pa.Array) -> pa.Array | None:
     data = string_bytes(col)
     if not len(data) or data.min() != 0:
         return None
-    found = pc.fill_null(pc.match_substring(col, "\x00"), False)
-    return found if indices is None else pc.fill_null(pc.take(found, indices), False)
+    found = pc.fill_null(pc.match_substring(col, "\x00"), FALSE)
+    return found if indices is None else pc.fill_null(pc.take(found, indices), FALSE)
 
 
 def nul_rules(t: pa.Table) -> list[tuple[pa.Array, str, str, str]]:

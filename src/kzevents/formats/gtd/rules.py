@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kzevents.arrays import combinations, strings, whole
+from kzevents.arrays import FALSE, combinations, strings, whole
 from kzevents.arrays import string as _S
 from kzevents.formats import crosswalk
 from kzevents.validation.columns import valid_ymd
@@ -183,6 +183,11 @@ def _general_rules(t: pa.Table, names: set[str]) -> list[Failure]:
             lambda v: pc.and_(pc.invert(_blank(v[0])), pc.not_equal(_code_values(v[1]), _S("1"))),
         )
         out.append((wrong, "resolution", "gtd-resolution", "resolution is only given when extended is 1"))
+    if "resolution" in names:
+        res = _col(t, "resolution")
+        iso = pc.fill_null(pc.match_substring_regex(res, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), FALSE)
+        not_a_date = pc.and_(pc.invert(_blank(res)), pc.invert(pc.and_(iso, valid_ymd(res, iso))))
+        out.append((not_a_date, "resolution", "gtd-resolution-date", "resolution is not a date (YYYY-MM-DD)"))
     if {"latitude", "longitude"} <= names:
         lat, lon = _blank(_col(t, "latitude")), _blank(_col(t, "longitude"))
         out.append(
@@ -247,9 +252,10 @@ def _kzevents_rules(t: pa.Table, names: set[str], ours: pa.Array) -> list[Failur
             pc.utf8_lpad(_code(t, "iday"), 2, "0"),
             "-",
         )
-        good = pc.and_(pc.and_(iso, valid_ymd(res, iso)), pc.greater(res, start))
+        real = pc.and_(iso, valid_ymd(res, iso))  # (a resolution that is no date is a general rule's)
+        wrong = pc.or_(_blank(res), pc.and_(real, pc.less_equal(res, start)))
         add(
-            pc.and_(pc.equal(_code(t, "extended"), "1"), pc.invert(good)),
+            pc.and_(pc.equal(_code(t, "extended"), "1"), wrong),
             "resolution",
             "gtd-extended",
             "an extended incident needs its end date (YYYY-MM-DD, after the start) in resolution",
