@@ -768,7 +768,9 @@ def write(path: Path, rows: int, layout: str = "current", chunk: int = 100_000) 
     if layout.startswith("gtd"):  # at most one chunk per year
         chunk = max(chunk, -(-rows // (GTD_YEARS[1] - GTD_YEARS[0])))
     encoding = "latin-1" if layout == "gtd-latin1" else "utf-8"
-    with open(path, "wb") as out:
+    from kzevents.io.atomic import atomic_open  # (kzevents' one writer: no truncated file if interrupted)
+
+    with atomic_open(path) as out:
         done = 0
         while done < rows or done == 0:
             n = min(chunk, rows - done)

@@ -10,8 +10,6 @@ with it: they have the same schema).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -24,6 +22,7 @@ from kzevents.dataset.model import Dataset
 from kzevents.errors import UsageError
 from kzevents.formats import crosswalk, registry
 from kzevents.io.atomic import atomic_write_bytes
+from kzevents.io.csvtext import csv_text
 from kzevents.io.paths import ensure_folder
 from kzevents.outputs.datapackage import datapackage
 from kzevents.outputs.geojson import write_geojson
@@ -108,9 +107,6 @@ def export(
 
 
 def _excluded_csv(excluded: Iterable[Excluded]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["event_id", "title", "reason"])
-    for e in excluded:
-        w.writerow([e.event_id, e.title, e.reason])
-    return buf.getvalue().encode()
+    return csv_text(
+        [["event_id", "title", "reason"], *([e.event_id, e.title, e.reason] for e in excluded)]
+    ).encode()

@@ -6,8 +6,6 @@ writes are atomic, so a failed export never leaves a half-written file in place 
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import IO, Any
 
@@ -19,6 +17,7 @@ from kzevents.errors import DataError, UsageError
 from kzevents.formats import crosswalk, registry
 from kzevents.formats.check import validate_table
 from kzevents.io.atomic import atomic_write_bytes
+from kzevents.io.csvtext import csv_text
 from kzevents.validation.report import Report
 
 
@@ -76,11 +75,7 @@ def render(
     validate_table(check, cw.schema, report)
     if not report.valid:
         raise DataError(report.problems, f"the {fmt} export does not satisfy schemas/{cw.schema}.schema.json")
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(cw.header)
-    writer.writerows(rows)
-    return buf.getvalue(), rows, tuple(excluded)
+    return csv_text([cw.header, *rows]), rows, tuple(excluded)
 
 
 def write_csv(
