@@ -185,3 +185,26 @@ def test_usage_errors_exit_2_without_traceback() -> None:
             [sys.executable, "-m", "kzevents", *args], capture_output=True, text=True, check=False
         )
         assert r.returncode == 2 and "Traceback" not in r.stderr, (args, r.stderr)
+
+
+def test_bash_completion_knows_every_command_and_option(tmp_path: Path) -> None:
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("no bash")
+    script = subprocess.run(
+        [sys.executable, "-m", "kzevents", "completion", "bash"], capture_output=True, text=True, check=True
+    ).stdout
+    (tmp_path / "c.sh").write_text(script)
+
+    def complete(*words: str) -> list[str]:
+        line = " ".join(f"'{w}'" for w in words)
+        code = f"source {tmp_path}/c.sh; COMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; _kzevents; "
+        code += 'printf "%s\\n" "${COMPREPLY[@]}"'
+        r = subprocess.run([bash, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+        return r.stdout.split()
+
+    assert complete("kzevents", "va") == ["validate"]
+    assert set(complete("kzevents", "")) >= set(NAMES)
+    assert complete("kzevents", "merge", "--th") == ["--threshold"]
+    assert "--actor-types" in complete("kzevents", "export", "--")
+    assert complete("kzevents", "validate", "c.") == ["c.sh"]  # file names for arguments

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from kzevents._version import DATASET_VERSION, __version__
-from kzevents.cli import convert, export, info, merge, plot, validate
+from kzevents.cli import completion, convert, export, info, merge, plot, validate
 from kzevents.cli.common import (
     EXIT_INTERNAL,
     EXIT_INVALID,
@@ -27,7 +27,7 @@ from kzevents.cli.common import (
 from kzevents.cli.runner import run
 from kzevents.errors import Problem
 
-COMMANDS = (info, export, validate, convert, merge, plot)  # modules with a COMMAND
+COMMANDS = (info, export, validate, convert, merge, plot, completion)  # modules with a COMMAND
 
 __all__ = ["COMMANDS", "EXIT_INTERNAL", "EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
