@@ -109,9 +109,10 @@ def iter_read(
         issues, counts = Issues(str(p), start), Counter[str]()
         t = pa.Table.from_batches(batches)
         for name in t.column_names:  # a NUL byte is never text (validate says the same)
-            col = whole(t.column(name))
-            if (mask := nul_cells(col)) is not None:
-                issues.check(mask, col, name, NUL_MESSAGE, code="nul")
+            # chunk by chunk: combining the chunks would copy every column (ACLED's notes) for nothing
+            if any(nul_cells(chunk) is not None for chunk in t.column(name).chunks):
+                col = whole(t.column(name))
+                issues.check(nul_cells(col), col, name, NUL_MESSAGE, code="nul")
         if issues.problems:
             return t.slice(0, 0), issues, counts
         out = normalise(t, layout, issues, counts)
