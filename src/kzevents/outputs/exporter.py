@@ -72,12 +72,12 @@ def export(
             cw = crosswalk.get(fmt)
             res = write_csv(table, out / cw.file, fmt, **options.get(fmt, {}))
             if res.excluded:
-                path = out / excluded_name(cw.file)
+                path = _in_folder(out, excluded_name(cw.file))
                 atomic_write_bytes(path, _excluded_csv(res.excluded))
                 res = attrs.evolve(res, excluded_path=str(path))
             results.append(res)
         elif fmt == "parquet":
-            write_parquet(table, ensure_folder((out / FILES["parquet"]).parent) / Path(FILES["parquet"]).name)
+            write_parquet(table, _in_folder(out, FILES["parquet"]))
             results.append(ExportResult("parquet", str(out / FILES["parquet"]), table.num_rows))
         elif fmt == "geojson":
             n = write_geojson(table, out / FILES["geojson"])
@@ -104,6 +104,14 @@ def export(
             )
             results.append(ExportResult("datapackage", str(out / FILES["datapackage"]), len(written)))
     return results
+
+
+def _in_folder(out: Path, name: str) -> Path:
+    """``out / name``, the export's sub-folder that holds it created when missing (``parquet/``,
+    ``excluded/``)."""
+    path = out / name
+    ensure_folder(path.parent)
+    return path
 
 
 def _excluded_csv(excluded: Iterable[Excluded]) -> bytes:
