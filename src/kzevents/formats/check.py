@@ -138,11 +138,11 @@ def validate_file(
                 while len(pending) > 2:
                     merge(pending.popleft().result())
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            report.add(
-                locate_csv_error(
-                    p, encoding, len(names), str(exc), has_header=layout.has_header, columns=names
-                )
+            found = locate_csv_error(
+                p, encoding, len(names), str(exc), has_header=layout.has_header, columns=names
             )
+            report.add(found)
+            report.failing_rows += 1 if found.row else 0  # the row that cannot be read
         while pending:
             merge(pending.popleft().result())
     if offset == 0 and report.valid:
