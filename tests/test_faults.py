@@ -64,9 +64,8 @@ def work(tmp_path: Path) -> Path:
         (["merge", "{w}/nothing.parquet", "{w}/events.csv", "--out", "{w}/m"], "nothing.parquet", "no such"),
         # a name longer than the file system allows
         (["convert", "{w}/events.csv", "{w}/" + "n" * 300 + ".parquet"], "nnnn", "too long"),
-        # standard output where a format does not stream, standard input before the input layer reads it
+        # standard output where a format does not stream
         (["convert", "{w}/events.csv", "-"], "standard output", "file name"),
-        (["validate", "-"], "-", "standard input"),
     ],
 )
 def test_environment_faults(

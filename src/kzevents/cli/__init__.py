@@ -63,4 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command is None:
         parser.print_help()
         return EXIT_USAGE
-    return run(command, args)
+    try:
+        return run(command, args)
+    finally:
+        # Arrow can abort the interpreter at exit when a Python-backed stream (an xz file, a zip member)
+        # is still referenced by one of its threads (apache/arrow#34314): collect them while Arrow lives
+        import gc
+
+        gc.collect()

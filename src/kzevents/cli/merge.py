@@ -32,22 +32,15 @@ def non_negative_int(text: str) -> int:
 
 
 def _load_any(ctx: Context, path: str) -> Any:
-    """A canonical table from a kzevents Parquet file or any ACLED/GTD/GED CSV."""
-    # pyarrow and the readers: imported when the command runs, not for --help
-    from kzevents.formats.reader import read
-    from kzevents.io.paths import check_source
-    from kzevents.outputs.parquet import read_parquet
+    """A canonical table from a kzevents Parquet file or any ACLED/GTD/GED file (the input layer tells)."""
+    from kzevents.formats.reader import read  # pyarrow and the readers: when the command runs
 
-    check_source(path)
-    if path.endswith(".parquet"):
-        table = read_parquet(path)
-        ctx.file(path, "input", format="parquet", rows=table.num_rows)
-        return table
     bar = ctx.progress(path, "reading")
     table, report = read(path, progress=bar)
     if bar is not None:
         bar.finish()
-    ctx.file(path, "input", format=report.layout, rows=report.rows_in)
+    fmt = "parquet" if report.layout == "kzevents-parquet" else report.layout
+    ctx.file(report.file or path, "input", format=fmt, rows=report.rows_in)
     return table
 
 

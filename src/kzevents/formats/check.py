@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
-from pathlib import Path
 
 import attrs
 import numpy as np
@@ -17,17 +16,18 @@ import pyarrow as pa
 from kzevents.arrays import string_hashes, whole
 from kzevents.errors import DataError, Problem
 from kzevents.formats import crosswalk, registry
-from kzevents.formats.detect import detect_layout, sniff_file
-from kzevents.io.csvstream import iter_csv_tables
+from kzevents.formats.detect import SourceSpec, detect_layout, header_of, open_input
 from kzevents.io.interrupts import worker_pool
 from kzevents.io.locate import locate_csv_error
-from kzevents.io.paths import check_source
+from kzevents.io.sources import CsvSource, ParquetSource, Source
+from kzevents.io.tables import open_stream, string_tables
 from kzevents.validation.duplicates import report_duplicates
 from kzevents.validation.engine import Rule, bits, check_table
-from kzevents.validation.report import Report
+from kzevents.validation.report import WARNING_CODES, Report
 from kzevents.validation.safety import nul_rules, safety_rules
 from kzevents.validation.schema import ColumnRule, compile_schema
 
+WARNING_CODES.add("source-note")  # what reading a workbook or JSON changed, or an API page's count
 CHECK_BYTES = 1 << 23  # bytes of strings per checked table (the checks' cost per call is mostly fixed)
 CHECK_BYTES_PER_COLUMN = 1 << 18  # ... and per column: wide files (GTD's 135 columns) get larger tables
 # per format: the columns read as dictionaries, whose checks and cross-field rules run once per distinct
@@ -55,21 +55,42 @@ def validate_table(
 
 
 def validate_file(
-    path: str | Path, fmt: str | None = None, progress: Callable[[int, int], None] | None = None
+    path: SourceSpec | Source, fmt: str | None = None, progress: Callable[[int, int], None] | None = None
 ) -> Report:
-    """Validate a CSV file of any known format and layout (detected from the header unless ``fmt``).
-    Whatever is wrong with the data is in the report (a file that is not CSV, not UTF-8 or of no known
-    layout too); a file that cannot be read raises :class:`~kzevents.errors.AccessError`."""
-    p = check_source(path)
+    """Validate a file of any known format and layout (detected from the header unless ``fmt``): a path,
+    ``path::member``, ``-`` or a binary file object; CSV in any container, xlsx, JSON, or kzevents' own
+    Parquet (its schema and metadata). Whatever is wrong with the data is in the report (a file that is not
+    CSV, not UTF-8 or of no known layout too); a file that cannot be read raises
+    :class:`~kzevents.errors.AccessError`."""
+    name = str(path) if isinstance(path, str) else getattr(path, "name", "<input>")
+    try:
+        source = open_input(path)
+    except DataError as exc:
+        return _unreadable(str(name), exc)
+    try:
+        return _validate(source, fmt, progress)
+    finally:
+        if source is not path:
+            source.close()
+
+
+def _unreadable(name: str, exc: DataError) -> Report:
+    report = Report(file=exc.problems[0].file or name if exc.problems else name, format="unknown")
+    for problem in exc.problems:
+        report.add(problem)
+    return report
+
+
+def _validate(source: Source, fmt: str | None, progress: Callable[[int, int], None] | None) -> Report:
+    name = source.name
+    if isinstance(source, ParquetSource):
+        return _parquet(source)
     try:
         # UTF-8, or Latin-1 where a format allows it, whatever --format says
-        header, encoding, _ = sniff_file(p)
-        layout = detect_layout(header, str(p), fmt)
+        header, encoding, _ = header_of(source)
+        layout = detect_layout(header, name, fmt)
     except DataError as exc:
-        report = Report(file=str(p), format="unknown")
-        for problem in exc.problems:
-            report.add(problem)
-        return report
+        return _unreadable(name, exc)
     plugin = registry.get(layout.format)
     cw = crosswalk.get(layout.format)
     compiled = compile_schema(cw.schema)
@@ -85,7 +106,7 @@ def validate_file(
         r.name for r in rules if r.admits_int or r.admits_number or r.enum is not None or r.pattern
     }
     free_text = [n for n in names if n not in constrained]
-    report = Report(file=str(p), format=layout.name)
+    report = Report(file=name, format=layout.name)
     id_column = plugin.id_column
     check_ids = id_column in names and layout.unique_ids
     hashes: list[np.ndarray] = []  # of the ids, table by table: 8 bytes a row instead of the strings
@@ -94,7 +115,7 @@ def validate_file(
     Checked = tuple[Report, np.ndarray | None, np.ndarray | None]
 
     def check(t: pa.Table, start: int) -> Checked:
-        part = Report(file=str(p), format=layout.name)
+        part = Report(file=name, format=layout.name)
         id_hashes = string_hashes(whole(t.column(id_column))) if check_ids else None
         if plugin.before_check is not None:
             t = plugin.before_check(t)
@@ -123,35 +144,66 @@ def validate_file(
         try:
             coded = frozenset(n for n in names if n in CODED_COLUMNS.get(layout.format, ()))
             size = max(CHECK_BYTES, CHECK_BYTES_PER_COLUMN * len(names))
-            tables = iter_csv_tables(
-                p,
+            stream = open_stream(
+                source,
+                header,
                 names,
                 encoding,
-                skip_header=layout.has_header,
                 coded=coded,
-                table_bytes=size,
-                progress=progress,
+                empty_as_null=False,
+                skip_header=layout.has_header,
             )
-            for table in tables:
+            for table in string_tables(stream, size, progress):
                 pending.append(pool.submit(check, table, offset))
                 offset += table.num_rows
                 while len(pending) > 2:
                     merge(pending.popleft().result())
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            assert isinstance(source, CsvSource)
             found = locate_csv_error(
-                p, encoding, len(names), str(exc), has_header=layout.has_header, columns=names
+                source.raw, encoding, len(names), str(exc), has_header=layout.has_header, columns=names
             )
             report.add(found)
             report.failing_rows += 1 if found.row else 0  # the row that cannot be read
+        except DataError as exc:  # a workbook or JSON that breaks off
+            for problem in exc.problems:
+                report.add(problem)
         while pending:
             merge(pending.popleft().result())
     if offset == 0 and report.valid:
-        report.add(Problem("no-rows", "file has a header but no data rows", str(p), row=1))
+        report.add(Problem("no-rows", "file has a header but no data rows", name, row=1))
     if hashes:
         already = np.concatenate(
             [np.unpackbits(f, count=len(h)).astype(bool) for f, h in zip(failed, hashes, strict=True)]
         )
-        report_duplicates(
-            p, layout.names(header), encoding, layout.has_header, id_column, hashes, report, already
+        stream = open_stream(
+            source,
+            header,
+            names,
+            encoding,
+            include=[id_column],
+            empty_as_null=False,
+            skip_header=layout.has_header,
         )
+        report_duplicates(stream, id_column, hashes, report, already)
+    for problem in source.problems:  # a workbook's error cells
+        report.add(problem)
+        report.failing_rows += 1
+    for what, n in sorted(source.normalised.items()):
+        report.add(Problem("source-note", f"{what} ({n})", name))
+    return report
+
+
+def _parquet(source: ParquetSource) -> Report:
+    """kzevents' own Parquet file: readable, kzevents' metadata, a compatible canonical schema."""
+    from kzevents.formats.canonical import read_parquet
+
+    report = Report(file=source.name, format="kzevents-parquet")
+    try:
+        table = read_parquet(source.local_file())
+    except DataError as exc:
+        for problem in exc.problems:
+            report.add(attrs.evolve(problem, file=source.name, row=0))
+        return report
+    report.rows = table.num_rows
     return report

@@ -1,18 +1,48 @@
-"""Which format and layout a file is, from its header (columns are matched by name, never by position)."""
+"""Which format and layout a file is, from its header (columns are matched by name, never by position),
+and the sources the readers take, opened through the input layer (:mod:`kzevents.io.opening`)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import IO
 
 from kzevents.errors import DataError, Problem
 from kzevents.formats import registry
 from kzevents.formats.plugin import Layout
+from kzevents.io.opening import open_source
+from kzevents.io.raw import Raw
 from kzevents.io.sniff import sniff
+from kzevents.io.sources import CsvSource, Source, TableSource
+
+SourceSpec = str | os.PathLike[str] | IO[bytes]  # a path, "path::member", "-" or a binary file object
 
 
-def sniff_file(path: Path) -> tuple[list[str], str, bool]:
+def sniff_file(path: Path | Raw) -> tuple[list[str], str, bool]:
     """Header, encoding and byte-order mark of a file (Latin-1 only where a format allows it)."""
     return sniff(path, latin1_ok=registry.latin1_ok)
+
+
+def accepts(header: list[str]) -> bool:
+    """Whether a header is a known layout's (to choose a zip's member or a workbook's sheet)."""
+    try:
+        detect_layout(header)
+    except DataError:
+        return False
+    return True
+
+
+def open_input(spec: SourceSpec | Source) -> Source:
+    """The source a user named (an opened :class:`Source` is taken as it is)."""
+    return spec if isinstance(spec, Source) else open_source(spec, accept_header=accepts)
+
+
+def header_of(src: Source) -> tuple[list[str], str, bool]:
+    """Header, encoding and byte-order mark of a CSV or table source."""
+    if isinstance(src, CsvSource):
+        return sniff_file(src.raw)
+    assert isinstance(src, TableSource), src
+    return src.header(), "utf-8", False
 
 
 def detect_layout(header: list[str], file: str = "<input>", fmt: str | None = None) -> Layout:

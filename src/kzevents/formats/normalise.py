@@ -67,30 +67,46 @@ def non_empty_lists(columns: list[pa.Array]) -> pa.Array:
 
 
 class Issues:
-    """Problems found while normalising one batch (bad numbers, impossible dates)."""
+    """Problems found while normalising one batch (bad numbers, impossible dates). Rows are numbered from
+    ``offset`` (or by ``numbers``, the batch's data-row numbers, when the parser skipped rows before it).
+    With ``every_row`` (reading with skip_invalid) every bad row is kept with all its reasons
+    (``by_row``: index in the batch -> reasons), not only the first of each check."""
 
-    def __init__(self, file: str, offset: int) -> None:
-        self.file, self.offset = file, offset
+    def __init__(
+        self, file: str, offset: int, numbers: np.ndarray | None = None, every_row: bool = False
+    ) -> None:
+        self.file, self.offset, self.numbers = file, offset, numbers
         self.problems: list[Problem] = []
+        self.every_row = every_row
+        self.by_row: dict[int, list[Problem]] = {}
+        self.counts: Counter[str] = Counter()  # what the kernels changed (spreadsheet artefacts)
+
+    def row(self, i: int) -> int:
+        """The data-row number of the batch's row ``i``."""
+        return int(self.numbers[i]) if self.numbers is not None else self.offset + i + 1
 
     def check(self, bad: pa.Array, col: pa.Array, column: str, message: str, code: str = "value") -> None:
         bad = pc.fill_null(bad, FALSE)
         if not pc.any(bad).as_py():
             return
-        idx = pc.indices_nonzero(bad).to_pylist()
-        values = pc.take(col, pc.indices_nonzero(bad)[:20]).to_pylist()
-        for i, v in zip(idx[:20], values, strict=False):
-            self.problems.append(
-                Problem(
-                    code,
-                    message,
-                    self.file,
-                    row=self.offset + i + 1,
-                    column=column,
-                    value=None if v is None else str(v)[:200],
-                )
+        nonzero = pc.indices_nonzero(bad)
+        idx = nonzero.to_pylist()
+        shown = idx if self.every_row else idx[:20]
+        values = pc.take(col, nonzero if self.every_row else nonzero[:20]).to_pylist()
+        for i, v in zip(shown, values, strict=False):
+            p = Problem(
+                code,
+                message,
+                self.file,
+                row=self.row(i),
+                column=column,
+                value=None if v is None else str(v)[:200],
             )
-        if len(idx) > 20:
+            if self.every_row:
+                self.by_row.setdefault(i, []).append(p)
+            if len(self.problems) < 1000:
+                self.problems.append(p)
+        if len(idx) > 20 and not self.every_row:
             self.problems.append(
                 Problem(code, f"{message}: {len(idx) - 20} more rows", self.file, column=column)
             )

@@ -1,9 +1,13 @@
 """The reader loop: any known file into the canonical table, streaming in batches.
 
-Format and layout are detected from the header (:mod:`kzevents.formats.detect`); the CSV is parsed in
-small blocks (:mod:`kzevents.io.csvstream`), grouped into batches of a few MB, and each batch is normalised
-by its format's plugin on a small thread pool while the next ones are parsed; results come back in file
-order. Nothing here names a format.
+The source is opened by the input layer (a path, ``path::member``, ``-``, a file object; CSV in any
+container, a workbook, JSON records, kzevents' own Parquet); format and layout are detected from the header
+(:mod:`kzevents.formats.detect`); the rows come as string columns in small blocks
+(:mod:`kzevents.io.tables`), grouped into batches of a few MB, and each batch is normalised by its format's
+plugin on a small thread pool while the next ones are parsed; results come back in file order. With
+``skip_invalid`` the rows that cannot be read (a row of the wrong width, a value the format refuses) are
+left out and listed in the report with every reason; without it the first batch holding one stops the
+read. Nothing here names a format.
 """
 
 from __future__ import annotations
@@ -11,64 +15,71 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future
-from pathlib import Path
 from typing import Any
 
-import attrs
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
-from kzevents.arrays import whole
+from kzevents.arrays import bools, whole
 from kzevents.errors import DataError, Problem
 from kzevents.formats import registry
-from kzevents.formats.detect import detect_layout, sniff_file
+from kzevents.formats.canonical import read_parquet
+from kzevents.formats.detect import SourceSpec, detect_layout, header_of, open_input
 from kzevents.formats.normalise import Issues
-from kzevents.io.csvstream import stream_csv
+from kzevents.formats.readreport import ReadReport, Rejected
 from kzevents.io.interrupts import worker_pool
 from kzevents.io.locate import locate_csv_error
-from kzevents.io.paths import check_source
+from kzevents.io.rawrows import RowMap, scan
+from kzevents.io.sources import CsvSource, ParquetSource, Source, TableSource
+from kzevents.io.tables import open_stream
 from kzevents.validation.safety import NUL_MESSAGE, nul_cells
+
+__all__ = ["ReadReport", "Rejected", "iter_read", "read"]
 
 # per format: the columns its normaliser reads (the others are parsed but not decoded) and those decoded
 # straight into dictionary arrays (tests empty these to check the result does not depend on them)
 USED_COLUMNS: dict[str, frozenset[str]] = {f.name: f.read_columns for f in registry.FORMATS.values()}
 CODED_COLUMNS: dict[str, frozenset[str]] = {f.name: f.read_coded for f in registry.FORMATS.values()}
 PARSE_BLOCK = 1 << 20  # bytes of CSV per parsed block
-
-
-@attrs.define
-class ReadReport:
-    """What a read normalised (counts per kind), and the layout it found."""
-
-    file: str
-    layout: str
-    rows_in: int = 0
-    rows_out: int = 0
-    normalised: Counter[str] = attrs.field(factory=Counter)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "layout": self.layout,
-            "rows_in": self.rows_in,
-            "rows_out": self.rows_out,
-            "normalised": dict(sorted(self.normalised.items())),
-        }
+SKIP_HINT = "; give --skip-invalid (skip_invalid=True) to keep the readable rows and list the others"
+Done = tuple[pa.Table, Issues, Counter[str]]
 
 
 def iter_read(
-    path: str | Path,
+    src: SourceSpec | Source,
     fmt: str | None = None,
     batch_bytes: int = 1 << 23,
     report: ReadReport | None = None,
     progress: Callable[[int, int], None] | None = None,
+    skip_invalid: bool = False,
 ) -> Generator[pa.Table, None, None]:
-    """Stream ``path`` as canonical tables, one per block. Raises DataError listing bad values."""
-    p = check_source(path)
-    header, encoding, bom = sniff_file(p)
-    layout = detect_layout(header, str(p), fmt)
-    report = report if report is not None else ReadReport(str(p), layout.name)
+    """Stream ``src`` as canonical tables, one per block. Raises DataError listing bad values (or, with
+    ``skip_invalid``, leaves their rows out and lists them in ``report.rejected``)."""
+    source = open_input(src)
+    try:
+        yield from _read(source, fmt, batch_bytes, report, progress, skip_invalid)
+    finally:
+        if source is not src:
+            source.close()
+
+
+def _read(
+    source: Source,
+    fmt: str | None,
+    batch_bytes: int,
+    report: ReadReport | None,
+    progress: Callable[[int, int], None] | None,
+    skip_invalid: bool,
+) -> Iterator[pa.Table]:
+    name = source.name
+    report = report if report is not None else ReadReport(name, "")
+    report.file = name
+    if isinstance(source, ParquetSource):
+        yield from _parquet(source, report)
+        return
+    header, encoding, bom = header_of(source)
+    layout = detect_layout(header, name, fmt)
     report.layout = layout.name
     if bom:
         report.normalised["UTF-8 byte-order mark removed"] += 1
@@ -77,46 +88,48 @@ def iter_read(
     names = layout.names(header)
     if not layout.has_header:
         report.normalised["no header row: GED's 49 column names assumed"] += 1
-    reader = stream_csv(
-        p,
+    skipped: list[bool] = []  # set by Arrow's parser when it skips a row of the wrong width
+
+    def invalid_row(row: Any) -> str:
+        skipped.append(True)
+        return "skip"
+
+    stream = open_stream(
+        source,
+        header,
         names,
         encoding,
-        min(PARSE_BLOCK, batch_bytes),
-        pacsv.ConvertOptions(
-            column_types={
-                c: pa.dictionary(pa.int32(), pa.string())
-                if c in CODED_COLUMNS.get(layout.format, ())
-                else pa.string()
-                for c in names
-            },
-            # columns the canonical table does not take are parsed (the row must be well formed) but not
-            # decoded
-            include_columns=[n for n in names if n in USED_COLUMNS.get(layout.format, names)],
-            # only the empty field is missing: Arrow's default null markers ("NA", "N/A", "null", "NaN",
-            # "nan", "-nan", "#N/A", ...) would turn a place called NA or notes reading "null" into nulls;
-            # a format's own conventions (GTD's -9/-99) are its normaliser's business
-            null_values=[""],
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
+        include=[n for n in names if n in USED_COLUMNS.get(layout.format, names)],
+        coded=frozenset(c for c in names if c in CODED_COLUMNS.get(layout.format, ())),
+        empty_as_null=True,
+        block_size=min(PARSE_BLOCK, batch_bytes),
         skip_header=layout.has_header,
+        invalid_row=invalid_row if skip_invalid and isinstance(source, CsvSource) else None,
     )
-    normalise = registry.get(layout.format).normalise
+    plugin = registry.get(layout.format)
+    row_map: RowMap | None = None
+    wrong_width: dict[int, Rejected] = {}
 
-    id_column = registry.get(layout.format).id_column
-
-    def work(batches: list[pa.RecordBatch], start: int) -> tuple[pa.Table, Issues, Counter[str]]:
-        issues, counts = Issues(str(p), start), Counter[str]()
+    def work(batches: list[pa.RecordBatch], start: int, numbers: np.ndarray | None) -> Done:
+        issues, counts = Issues(name, start, numbers, every_row=skip_invalid), Counter[str]()
         t = pa.Table.from_batches(batches)
-        for name in t.column_names:  # a NUL byte is never text (validate says the same)
+        for column in t.column_names:  # a NUL byte is never text (validate says the same)
             # chunk by chunk: combining the chunks would copy every column (ACLED's notes) for nothing
-            if any(nul_cells(chunk) is not None for chunk in t.column(name).chunks):
-                col = whole(t.column(name))
-                issues.check(nul_cells(col), col, name, NUL_MESSAGE, code="nul")
-        if issues.problems:
+            if any(nul_cells(chunk) is not None for chunk in t.column(column).chunks):
+                col = whole(t.column(column))
+                issues.check(nul_cells(col), col, column, NUL_MESSAGE, code="nul")
+        for p in _source_problems(source, issues, t.num_rows):
+            issues.problems.append(p)
+            issues.by_row.setdefault((p.row or 0) - start - 1, []).append(p)
+        if issues.problems and not skip_invalid:
             return t.slice(0, 0), issues, counts
-        out = normalise(t, layout, issues, counts)
-        required(out, issues, id_column)
+        out = plugin.normalise(t, layout, issues, counts)
+        required(out, issues, plugin.id_column)
+        counts.update(issues.counts)
+        if issues.by_row:  # skip_invalid: the rows with a problem are left out (and listed)
+            keep = np.ones(out.num_rows, bool)
+            keep[list(issues.by_row)] = False
+            out = out.filter(bools(keep))
         return out, issues, counts
 
     def groups() -> Iterator[list[pa.RecordBatch]]:
@@ -126,55 +139,68 @@ def iter_read(
         size = 0
         while True:
             try:
-                batch = next(reader)
+                batch = next(stream)
             except StopIteration:
                 if group:
                     yield group
                 return
             except pa.ArrowInvalid as exc:
-                raise DataError(
-                    [
-                        locate_csv_error(
-                            p, encoding, len(names), str(exc), has_header=layout.has_header, columns=names
-                        )
-                    ]
-                ) from None
+                assert isinstance(source, CsvSource)
+                where = locate_csv_error(
+                    source.raw, encoding, len(names), str(exc), has_header=layout.has_header, columns=names
+                )
+                hint = SKIP_HINT if where.code in ("csv-columns", "csv") and not skip_invalid else ""
+                raise DataError([where], f"{name}: a row that cannot be read{hint}") from None
             group.append(batch)
             size += batch.get_total_buffer_size()  # nbytes walks every buffer's byte ranges: slower
             if size >= batch_bytes:
                 yield group
                 group, size = [], 0
 
-    offset = 0
+    offset = 0  # rows given by the parser so far
     pending: pa.Table | None = None
     # batches are normalised on a small thread pool while the next ones are read (Arrow releases the GIL);
     # results come back in file order and at most a few batches are in flight
     with worker_pool(2, "kzevents-read") as pool:
-        futures: deque[Future[tuple[pa.Table, Issues, Counter[str]]]] = deque()
+        futures: deque[Future[Done]] = deque()
 
         def finish() -> pa.Table:
             nonlocal pending
             t, issues, counts = futures.popleft().result()
-            if issues.problems:
-                raise DataError(issues.problems, f"{p}: values that cannot be read")
+            if issues.problems and not skip_invalid:
+                raise DataError(issues.problems, f"{name}: values that cannot be read{SKIP_HINT}")
+            for rejected in _rejections(issues):
+                report.rejected.append(rejected)
             report.normalised.update(counts)
             if layout.collapse is not None:
                 # the rows of one event may straddle a batch: the last event waits for the next batch
                 if pending is not None:
                     t = pa.concat_tables([pending, t])
-                last = t.column("event_id")[-1]
-                tail = pc.equal(t.column("event_id"), last)
-                pending = t.filter(tail)
-                t = layout.collapse(t.filter(pc.invert(tail)))
+                if t.num_rows:
+                    last = t.column("event_id")[-1]
+                    tail = pc.equal(t.column("event_id"), last)
+                    pending = t.filter(tail)
+                    t = layout.collapse(t.filter(pc.invert(tail)))
             return t
 
         for group in groups():
             n = sum(b.num_rows for b in group)
-            futures.append(pool.submit(work, group, offset))
+            if skipped and row_map is None:  # the parser left out rows of the wrong width: where?
+                assert isinstance(source, CsvSource)
+                for r in scan(source.raw, encoding, layout.has_header, width=len(names)):
+                    reason = Problem(
+                        "csv-columns",
+                        f"row has {r.fields} fields, the header has {len(names)}",
+                        name,
+                        row=r.row,
+                    )
+                    wrong_width[r.row] = Rejected(r.row, r.line, r.text, [reason])
+                row_map = RowMap(list(wrong_width))
+            numbers = row_map.numbers(offset, n) if row_map is not None else None
+            futures.append(pool.submit(work, group, offset, numbers))
             offset += n
-            report.rows_in += n
             if progress is not None:  # rows given, bytes of the file read so far
-                progress(report.rows_in, reader.bytes_read)
+                progress(offset, stream.bytes_read)
             while len(futures) > 2:
                 t = finish()
                 if t.num_rows:
@@ -189,16 +215,69 @@ def iter_read(
         t = layout.collapse(pending)
         report.rows_out += t.num_rows
         yield t
+    if skipped and row_map is None:  # every row the parser gave came before it skipped one
+        assert isinstance(source, CsvSource)
+        for r in scan(source.raw, encoding, layout.has_header, width=len(names)):
+            message = f"row has {r.fields} fields, the header has {len(names)}"
+            reason = Problem("csv-columns", message, name, row=r.row)
+            wrong_width[r.row] = Rejected(r.row, r.line, r.text, [reason])
+    report.rows_in = offset + len(wrong_width)
+    report.normalised.update(source.normalised)
+    if report.rejected or wrong_width:
+        _raw_texts(source, encoding, layout.has_header, report, wrong_width)
     if layout.collapse is not None:
-        report.normalised[layout.collapse_label] = report.rows_in - report.rows_out
+        rows_kept = report.rows_in - report.rows_rejected
+        report.normalised[layout.collapse_label] = rows_kept - report.rows_out
     if report.rows_in == 0:
-        raise DataError([Problem("no-rows", "file has a header but no data rows", str(p), row=1)])
+        raise DataError([Problem("no-rows", "file has a header but no data rows", name, row=1)])
+
+
+def _source_problems(source: Source, issues: Issues, n: int) -> list[Problem]:
+    """The source's own problems (a workbook's error cells) in the batch's rows."""
+    if not source.problems:
+        return []
+    first, last = issues.row(0) if n else 0, issues.row(n - 1) if n else -1
+    return [p for p in source.problems if p.row is not None and first <= p.row <= last]
+
+
+def _rejections(issues: Issues) -> Iterator[Rejected]:
+    for i in sorted(issues.by_row):
+        problems = issues.by_row[i]
+        yield Rejected(problems[0].row or 0, None, "", problems)
+
+
+def _raw_texts(
+    source: Source, encoding: str, has_header: bool, report: ReadReport, wrong_width: dict[int, Rejected]
+) -> None:
+    """The rejected rows' text and line, in row order, from a second pass over the source."""
+    by_row = {r.row: r for r in report.rejected}
+    for row, r in wrong_width.items():
+        if row in by_row:
+            by_row[row].reasons[:0] = r.reasons
+        else:
+            by_row[row] = r
+    want = {row for row, r in by_row.items() if not r.text}
+    if want and isinstance(source, CsvSource):
+        for raw in scan(source.raw, encoding, has_header, rows=want):
+            by_row[raw.row].text, by_row[raw.row].line = raw.text, raw.line
+    elif want and isinstance(source, TableSource):
+        for row, text in source.raw_texts(want).items():
+            by_row[row].text = text
+    report.rejected[:] = [by_row[k] for k in sorted(by_row)]
+
+
+def _parquet(source: ParquetSource, report: ReadReport) -> Iterator[pa.Table]:
+    """kzevents' own Parquet: the canonical table back (a foreign Parquet file is refused)."""
+    table = read_parquet(source.local_file())
+    report.layout = "kzevents-parquet"
+    report.rows_in = report.rows_out = table.num_rows
+    yield table
 
 
 def required(t: pa.Table, issues: Issues, id_column: str) -> None:
     """Rows a normaliser left without a value the canonical table requires (its id above all) are problems,
     not a writer's crash: a missing identifier is named by the format's id column."""
-    if issues.problems:  # the rows are reported already
+    if issues.problems and not issues.every_row:  # the rows are reported already
         return
     for f in t.schema:
         if f.nullable or not t.column(f.name).null_count:
@@ -211,9 +290,14 @@ def required(t: pa.Table, issues: Issues, id_column: str) -> None:
 
 
 def read(
-    path: str | Path, format: str | None = None, progress: Callable[[int, int], None] | None = None
+    src: SourceSpec | Source,
+    format: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    skip_invalid: bool = False,
 ) -> tuple[pa.Table, ReadReport]:
-    """Read a whole ACLED/GTD/GED file into one canonical table, with the report of what was normalised."""
-    report = ReadReport(str(path), "")
-    tables = list(iter_read(path, format, report=report, progress=progress))
+    """Read a whole ACLED/GTD/GED file (a path, ``path::member``, ``-``, a binary file object; CSV in any
+    container, xlsx, JSON, kzevents Parquet) into one canonical table, with the report of what was
+    normalised (and, with ``skip_invalid``, of the rows left out)."""
+    report = ReadReport(str(src) if isinstance(src, str) else "", "")
+    tables = list(iter_read(src, format, report=report, progress=progress, skip_invalid=skip_invalid))
     return pa.concat_tables(tables).unify_dictionaries().combine_chunks(), report

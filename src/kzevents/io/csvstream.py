@@ -1,4 +1,10 @@
-"""Streaming a CSV file as Arrow record batches in bounded blocks (memory does not grow with the file)."""
+"""Streaming a CSV file as Arrow record batches in bounded blocks (memory does not grow with the file).
+
+The parser is given either a seekable local file (a ``Path``: a plain file, a spooled standard input) or a
+re-openable stream (a :class:`~kzevents.io.raw.Raw`: a compressed file, a zip member), never a path string
+(``pyarrow.csv.open_csv(str)`` would pick a decompressor from the name). A parser that needs random access
+(cutting the file at record boundaries) can take the first kind; streams go through this one.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,10 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
+
+from kzevents.io.raw import Raw
+
+CsvInput = Path | Raw  # a seekable local file, or a re-openable stream
 
 PARSE_BLOCK = 1 << 20  # bytes of CSV per parsed block (the parser's buffers grow with the block)
 MAX_BLOCK = 1 << 30  # the largest block tried for a row longer than a block (Arrow's limit is 2 GB)
@@ -29,14 +39,16 @@ class CsvStream:
 
     def __init__(
         self,
-        path: str | Path,
+        path: str | CsvInput,
         columns: list[str],
         encoding: str,
         block_size: int | None,
         convert_options: Any,
         skip_header: bool = True,
+        invalid_row: Callable[[Any], str] | None = None,
     ) -> None:
-        self.path = Path(path)
+        self.path: CsvInput = path if isinstance(path, Raw) else Path(path)
+        self.invalid_row = invalid_row  # Arrow's invalid_row_handler (rows of the wrong width): "skip"?
         self.columns = columns
         self.encoding = encoding
         self.block_size = block_size or PARSE_BLOCK
@@ -54,7 +66,7 @@ class CsvStream:
         return next(self._batches)
 
     def _open(self, block_size: int) -> tuple[Any, Any]:
-        source = pa.OSFile(str(self.path))
+        source = self.path.arrow_stream() if isinstance(self.path, Raw) else pa.OSFile(str(self.path))
         reader = pacsv.open_csv(
             source,
             read_options=pacsv.ReadOptions(
@@ -63,7 +75,7 @@ class CsvStream:
                 skip_rows=1 if self.skip_header else 0,
                 column_names=self.columns,
             ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=self.invalid_row),
             convert_options=self.convert_options,
         )
         return source, reader
@@ -75,7 +87,8 @@ class CsvStream:
             skip = self.rows  # rows an earlier pass gave already
             try:
                 for batch in reader:
-                    self.bytes_read = max(self.bytes_read, source.tell())
+                    at = self.path.consumed() if isinstance(self.path, Raw) else source.tell()
+                    self.bytes_read = max(self.bytes_read, at)
                     if skip:
                         if batch.num_rows <= skip:
                             skip -= batch.num_rows
@@ -95,19 +108,20 @@ class CsvStream:
 
 
 def stream_csv(
-    path: str | Path,
+    path: str | CsvInput,
     columns: list[str],
     encoding: str,
     block_size: int | None,
     convert_options: Any,
     skip_header: bool = True,
+    invalid_row: Callable[[Any], str] | None = None,
 ) -> CsvStream:
     """A :class:`CsvStream` of ``path`` (record batches, in order, each row once)."""
-    return CsvStream(path, columns, encoding, block_size, convert_options, skip_header)
+    return CsvStream(path, columns, encoding, block_size, convert_options, skip_header, invalid_row)
 
 
 def iter_csv_tables(
-    path: str | Path,
+    path: str | CsvInput,
     columns: list[str],
     encoding: str = "utf-8",
     table_bytes: int = TABLE_BYTES,

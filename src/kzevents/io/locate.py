@@ -14,10 +14,14 @@ import codecs
 import contextlib
 import csv
 import io
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 
 from kzevents.errors import Problem
+from kzevents.io.raw import Raw, name_of, open_binary
+
+Bytes = Path | Raw  # a file, or a re-openable source (a container's text, a spool)
 
 FIELD_LIMIT = (1 << 31) - 1  # as large as the csv module takes everywhere (Arrow's own limit is 2 GB)
 
@@ -35,7 +39,7 @@ def no_field_limit() -> Iterator[None]:
 class _Head(io.RawIOBase):
     """The first ``size`` bytes of a binary file, as a stream."""
 
-    def __init__(self, fh: io.BufferedReader, size: int) -> None:
+    def __init__(self, fh: typing.IO[bytes], size: int) -> None:
         self.fh, self.left = fh, size
 
     def readable(self) -> bool:
@@ -45,7 +49,7 @@ class _Head(io.RawIOBase):
         if self.left <= 0:
             return 0
         view = memoryview(b)[: self.left]
-        n = self.fh.readinto(view)
+        n: int = self.fh.readinto(view)  # type: ignore[attr-defined]
         self.left -= n
         return n
 
@@ -66,11 +70,11 @@ def _with_mark(lines: Iterator[str]) -> Iterator[str]:
         yield last + "\ue000"
 
 
-def where(path: Path, encoding: str, offset: int, has_header: bool = True) -> tuple[int, int]:
+def where(path: Bytes, encoding: str, offset: int, has_header: bool = True) -> tuple[int, int]:
     """The (row, field index) holding byte ``offset`` of the file: the text before it is parsed as CSV,
     so quoted line breaks do not throw the count off. (A character put at the end of that text lands in
     the last field of the record that holds the offset, or starts the next record.)"""
-    with no_field_limit(), open(path, "rb") as fh:
+    with no_field_limit(), open_binary(path) as fh:
         text = io.TextIOWrapper(
             io.BufferedReader(_Head(fh, offset)), encoding=encoding, errors="replace", newline=""
         )
@@ -89,7 +93,7 @@ def _name(columns: list[str], index: int, row: int) -> str | None:
 
 
 def locate_offset(
-    path: Path, encoding: str, offset: int, columns: list[str], has_header: bool = True
+    path: Bytes, encoding: str, offset: int, columns: list[str], has_header: bool = True
 ) -> tuple[int, str | None]:
     """The row and column name (None in the header or past the last column) of byte ``offset``."""
     row, field = where(path, encoding, offset, has_header)
@@ -97,7 +101,7 @@ def locate_offset(
 
 
 def locate_csv_error(
-    path: Path,
+    path: Bytes,
     encoding: str,
     n_columns: int,
     message: str,
@@ -110,7 +114,10 @@ def locate_csv_error(
     names = columns or []
     row = 0
     try:
-        with no_field_limit(), open(path, encoding=encoding, newline="", errors="strict") as fh:
+        with (
+            no_field_limit(),
+            io.TextIOWrapper(open_binary(path), encoding=encoding, newline="", errors="strict") as fh,
+        ):
             reader = csv.reader(fh)
             if has_header:
                 next(reader, None)
@@ -122,14 +129,16 @@ def locate_csv_error(
                     return _wrong_fields(path, row, fields, n_columns, names, fh)
                 for i, value in enumerate(fields):
                     if "\x00" in value:
-                        return nul_problem(str(path), row, _name(names, i, row) or f"field {i + 1}", value)
+                        return nul_problem(
+                            name_of(path), row, _name(names, i, row) or f"field {i + 1}", value
+                        )
     except UnicodeDecodeError as exc:
         return locate_bad_bytes(path, encoding, exc.reason, has_header, names)
-    return Problem("csv", f"cannot parse CSV: {message}", str(path), row=row or None)
+    return Problem("csv", f"cannot parse CSV: {message}", name_of(path), row=row or None)
 
 
 def _wrong_fields(
-    path: Path,
+    path: Bytes,
     row: int,
     fields: list[str],
     n_columns: int,
@@ -144,7 +153,7 @@ def _wrong_fields(
         return Problem(
             "csv",
             "a quoted field is never closed: the rest of the file was read into it",
-            str(path),
+            name_of(path),
             row=row,
             column=column,
             value=value,
@@ -158,7 +167,7 @@ def _wrong_fields(
     else:
         message = f"row has {len(fields)} fields, the header has {n_columns}: more fields than columns"
         column = None
-    return Problem("csv-columns", message, str(path), row=row, column=column, value=value)
+    return Problem("csv-columns", message, name_of(path), row=row, column=column, value=value)
 
 
 def nul_problem(file: str, row: int, column: str | None, value: str) -> Problem:
@@ -174,29 +183,31 @@ def nul_problem(file: str, row: int, column: str | None, value: str) -> Problem:
 
 
 def locate_bad_bytes(
-    path: Path, encoding: str, reason: str, has_header: bool = True, columns: list[str] | None = None
+    path: Bytes, encoding: str, reason: str, has_header: bool = True, columns: list[str] | None = None
 ) -> Problem:
     """The row and column of the first byte that does not decode (the file is read as a stream)."""
     offset = first_bad_byte(path, encoding) or 0
     row, column = locate_offset(path, encoding, offset, columns or [], has_header)
-    with open(path, "rb") as fh:
-        fh.seek(max(0, offset - 16))
+    with open_binary(path) as fh:
+        skip = max(0, offset - 16)
+        while skip:  # (a container's text cannot seek)
+            skip -= len(fh.read(min(skip, 1 << 20))) or skip
         around = fh.read(min(offset, 16) + 4)
     return Problem(
         "encoding",
         f"bytes that are not {encoding} ({reason}) at byte {offset}",
-        str(path),
+        name_of(path),
         row=row,
         column=column,
         value=repr(around),
     )
 
 
-def first_bad_byte(path: Path, encoding: str = "utf-8") -> int | None:
+def first_bad_byte(path: Bytes, encoding: str = "utf-8") -> int | None:
     """The file offset of the first byte that does not decode, or None (streams the file)."""
     decoder = codecs.getincrementaldecoder(encoding)()
     pos = 0
-    with open(path, "rb") as fh:
+    with open_binary(path) as fh:
         while chunk := fh.read(1 << 22):
             try:
                 decoder.decode(chunk)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 from kzevents.errors import DataError, Problem
-from kzevents.io.locate import first_bad_byte, locate_offset
+from kzevents.io.locate import Bytes, first_bad_byte, locate_offset
+from kzevents.io.magic import looks_binary
+from kzevents.io.raw import head as first_bytes
+from kzevents.io.raw import name_of
 
 HEAD_BYTES = 1 << 20  # how much of the file the sniffer reads
 
 
 def sniff(
-    path: Path, encoding: str | None = None, latin1_ok: Callable[[list[str]], bool] = lambda header: False
+    path: Bytes, encoding: str | None = None, latin1_ok: Callable[[list[str]], bool] = lambda header: False
 ) -> tuple[list[str], str, bool]:
     """Header, encoding and whether a UTF-8 byte-order mark is present.
 
@@ -22,14 +24,12 @@ def sniff(
     file is Latin-1) and only when the file has no UTF-8 multi-byte sequences at all. A file mixing the
     two, or another file that is not UTF-8, is an error naming the row of the first bad byte.
     """
-    with open(path, "rb") as fh:
-        head = fh.read(HEAD_BYTES)
+    head = first_bytes(path, HEAD_BYTES)
+    file = name_of(path)
     if not head.strip():
-        raise DataError([Problem("empty", "file is empty", str(path), row=0)])
+        raise DataError([Problem("empty", "file is empty", file, row=0)])
     if looks_binary(head[:4096]):
-        raise DataError(
-            [Problem("binary", "file is binary, not CSV text (NUL bytes; UTF-16?)", str(path), row=0)]
-        )
+        raise DataError([Problem("binary", "file is binary, not CSV text (NUL bytes; UTF-16?)", file, row=0)])
     bom = head.startswith(b"\xef\xbb\xbf")
     bad_at: int | None = None
     if encoding is None:
@@ -54,14 +54,14 @@ def sniff(
                 Problem(
                     "delimiter",
                     f"header has {len(header)} column(s); is the file comma-separated?",
-                    str(path),
+                    file,
                     row=0,
                     value=first[:200],
                 )
             ]
         )
     if "\x00" in first:
-        raise DataError([Problem("nul", "the header holds a NUL byte (a damaged file?)", str(path), row=0)])
+        raise DataError([Problem("nul", "the header holds a NUL byte (a damaged file?)", file, row=0)])
     if bad_at is not None:
         row, column = locate_offset(path, "utf-8", bad_at, header)
         utf8_multibyte = re.search(rb"[\xc2-\xf4][\x80-\xbf]", head) is not None
@@ -72,7 +72,7 @@ def sniff(
                     Problem(
                         "encoding",
                         f"file {why}: invalid UTF-8 byte at offset {bad_at}",
-                        str(path),
+                        file,
                         row=row,
                         column=column,
                         value=repr(head[max(0, bad_at - 15) : bad_at + 5]),
@@ -81,17 +81,3 @@ def sniff(
             )
         encoding = "latin-1"
     return header, encoding, bom
-
-
-CONTROL = bytes(range(0, 9)) + bytes(range(14, 32))  # control bytes text files do not hold (not \t\n\r)
-
-
-def looks_binary(head: bytes) -> bool:
-    """Whether the start of a file is binary rather than text: a UTF-16/32 byte-order mark, or more than
-    5% control bytes (NUL among them). A stray NUL in a text file is not binary: it is reported with its
-    row and column when the cell is read."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
-    if not head:
-        return False
-    return sum(head.count(bytes([c])) for c in CONTROL) > len(head) // 20

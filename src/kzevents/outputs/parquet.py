@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import io
 import json
 import math
 from collections.abc import Iterator
@@ -27,7 +26,8 @@ import pyarrow.parquet as pq
 from kzevents import table as canonical
 from kzevents.arrays import lit
 from kzevents.dataset.model import Dataset
-from kzevents.errors import DataError, Problem
+from kzevents.errors import DataError
+from kzevents.formats.canonical import read_parquet as read_parquet  # (where it was)
 from kzevents.io.atomic import atomic_path
 
 BBOX_TYPE = pa.struct(
@@ -37,7 +37,6 @@ GEOMETRY_FIELD = pa.field(
     "geometry", pa.binary(), metadata={"description": "WKB point (longitude, latitude), OGC:CRS84"}
 )
 BBOX_FIELD = pa.field("bbox", BBOX_TYPE, metadata={"description": "GeoParquet 1.1 bbox covering"})
-GEO_COLUMNS = ("geometry", "bbox")
 # min/max statistics: what queries filter on (the canonical list, and the bbox covering, whose row-group
 # statistics are what a spatial filter reads)
 STATISTICS = [*canonical.STATISTICS_COLUMNS, *(f"bbox.{k}" for k in ("xmin", "ymin", "xmax", "ymax"))]
@@ -200,41 +199,3 @@ def write_parquet(data: Dataset | pa.Table, dest: str | Path | IO[bytes]) -> Non
     table = conform(data if isinstance(data, pa.Table) else data.to_arrow())
     with open_parquet(dest, table.schema) as writer:
         writer.write(table)
-
-
-def read_parquet(source: str | Path | IO[bytes]) -> pa.Table:
-    """A kzevents Parquet file back as the canonical table (geometry and bbox dropped)."""
-    name = str(source) if isinstance(source, str | Path) else getattr(source, "name", "<stream>")
-    try:
-        table = pq.read_table(
-            source if not isinstance(source, io.BytesIO) else pa.BufferReader(source.getvalue())
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
-        # not Parquet at all, or cut short (a truncated download): no footer to read
-        raise DataError(
-            [Problem("parquet", f"not a readable Parquet file (truncated or another format?): {exc}", name)]
-        ) from None
-    meta = table.schema.metadata or {}
-    if b"kzevents" not in meta:
-        raise DataError(
-            [Problem("parquet", "not a kzevents Parquet file (no 'kzevents' metadata key)", name)]
-        )
-    info = json.loads(meta[b"kzevents"])
-    major = str(info.get("canonical_schema_version", "0")).split(".")[0]
-    if major != canonical.CANONICAL_SCHEMA_VERSION.split(".")[0]:
-        raise DataError(
-            [
-                Problem(
-                    "parquet",
-                    f"canonical schema version {info.get('canonical_schema_version')} "
-                    f"is not compatible with {canonical.CANONICAL_SCHEMA_VERSION}",
-                    name,
-                )
-            ]
-        )
-    table = table.drop_columns([c for c in GEO_COLUMNS if c in table.column_names])
-    kept = {k: v for k, v in meta.items() if k != b"geo"}
-    target = canonical.schema()
-    if table.column_names == target.names:  # Parquet names list items "element": back to Arrow's "item"
-        return table.cast(target.with_metadata(kept))
-    return table.replace_schema_metadata(kept)

@@ -4,22 +4,17 @@ kept while the file streams by, and only the ids whose hash repeats are read aga
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
+from collections.abc import Iterable
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from kzevents.errors import Problem
-from kzevents.io.csvstream import stream_csv
 from kzevents.validation.report import Report
 
 
 def report_duplicates(
-    path: Path,
-    names: list[str],
-    encoding: str,
-    has_header: bool,
+    stream: Iterable[pa.RecordBatch],
     column: str,
     hashes: list[np.ndarray],
     report: Report,
@@ -40,24 +35,12 @@ def report_duplicates(
     del every
     found: dict[int, str] = {}
     start = 0
-    for batch in stream_csv(
-        path,
-        names,
-        encoding,
-        None,  # csvstream's block size
-        pacsv.ConvertOptions(
-            column_types={column: pa.string()},
-            include_columns=[column],
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-        skip_header=has_header,
-    ):
+    for batch in stream:  # the id column alone, read again
         end = start + batch.num_rows
         lo, hi = np.searchsorted(candidates, [start, end])
         if hi > lo:
             rows = candidates[lo:hi]
-            values = batch.column(0).take(pa.array(rows - start)).to_pylist()
+            values = batch.column(column).take(pa.array(rows - start)).to_pylist()
             found.update(zip(rows.tolist(), values, strict=True))
         start = end
     seen = Counter(found.values())
