@@ -279,14 +279,17 @@ def required(t: pa.Table, issues: Issues, id_column: str) -> None:
     not a writer's crash: a missing identifier is named by the format's id column."""
     if issues.problems and not issues.every_row:  # the rows are reported already
         return
+    known = np.zeros(t.num_rows, bool)  # rows with a problem already: not reported again
+    known[list(issues.by_row)] = True
     for f in t.schema:
         if f.nullable or not t.column(f.name).null_count:
             continue
         column = id_column if f.name == "event_id" else f"{f.name} (canonical column)"
         what = "identifier is missing" if f.name == "event_id" else "a value it needs is missing"
-        issues.check(
-            pc.is_null(t.column(f.name).combine_chunks()), t.column(f.name).combine_chunks(), column, what
-        )
+        values = t.column(f.name).combine_chunks()
+        missing = pc.and_(pc.is_null(values), bools(~known))
+        issues.check(missing, values, column, what)
+        known |= np.asarray(missing.to_numpy(zero_copy_only=False), bool)
 
 
 def read(

@@ -3,8 +3,9 @@ UCDP's (``{"TotalCount": N, "TotalPages": P, ..., "Result": [...]}``), a plain a
 object holding one array of records, or JSON Lines. Arrays are streamed with ijson (memory does not grow
 with the file); JSON Lines are read line by line.
 
-Each record becomes a row of the CSV's string columns: the header is the keys of the first records (in
-first-seen order), so layout detection sees the names a CSV header has. Values: strings as they are,
+Each record becomes a row of the CSV's string columns: the header is the keys of all records (in first-seen
+order: a first pass over the records, so a key first met late is still read), and layout detection sees the
+names a CSV header has. Values: strings as they are,
 integers as written (``3``), decimals as written (``3.0`` stays ``3.0``: the readers count integral
 decimals as they do in a CSV), ``true``/``false`` as ``1``/``0`` (counted), ``null`` or a missing key as an
 empty cell, a nested array or object as its JSON text (counted). Row N is the N-th record.
@@ -28,7 +29,6 @@ from kzevents.io.raw import Raw
 from kzevents.io.sources import TableSource
 
 BLOCK_ROWS = 1 << 14  # records per block (a block's Python objects are the memory of this path)
-HEADER_RECORDS = 1000  # records whose keys make the header
 # the APIs' envelopes: the key holding the records, and keys that tell the API apart
 ENVELOPES = (
     ("ACLED API response", "data", {"status", "success"}),
@@ -91,10 +91,9 @@ class JsonSource(TableSource):
     def header(self) -> list[str]:
         if self._header is None:
             keys: dict[str, None] = {}
-            for i, rec in enumerate(self.records()):
-                keys.update(dict.fromkeys(rec))
-                if i + 1 >= HEADER_RECORDS:
-                    break
+            for rec in self.records():
+                if len(rec) != len(keys) or not keys.keys() >= rec.keys():
+                    keys.update(dict.fromkeys(rec))
             if not keys:
                 raise self._bad("no records", 0)
             self._header = list(keys)
@@ -103,16 +102,12 @@ class JsonSource(TableSource):
     def batches(self, columns: list[str] | None, empty_as_null: bool) -> Iterator[pa.RecordBatch]:
         header = self.header()
         names = [h for h in header if columns is None or h in columns]
-        known = set(header)
-        extra: Counter[str] = Counter()
         # each record's values in one visit, then the block is transposed (a column at a time from many
         # dicts is memory-bound and ten times slower)
         get = operator.itemgetter(*names) if len(names) > 1 else (lambda r, k=names[0]: (r[k],))
         rows: list[tuple[Any, ...]] = []
         done = 0
         for rec in self.records():
-            if len(rec) != len(known) or not known.issuperset(rec):
-                extra.update(k for k in rec if k not in known)
             try:
                 rows.append(get(rec))
             except KeyError:  # a record without some key: an empty cell
@@ -124,15 +119,6 @@ class JsonSource(TableSource):
         if rows or not done:
             yield self._block(rows, names, empty_as_null)
             done += len(rows)
-        for key, n in sorted(extra.items()):
-            self.problems.append(
-                Problem(
-                    "json-key",
-                    f"key {key!r} is in {n} record(s) but not in the first {HEADER_RECORDS}: not read",
-                    self.name,
-                    column=key,
-                )
-            )
         total = next((self.envelope[k] for k in COUNT_KEYS if isinstance(self.envelope.get(k), int)), None)
         if total is not None and total != done and not isinstance(total, bool):
             pages = self.envelope.get("TotalPages")

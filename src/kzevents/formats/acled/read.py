@@ -74,7 +74,10 @@ def _lookup(a: pa.Array, keys: tuple[str, ...], values: tuple[str, ...]) -> pa.A
 def acled_to_canonical(t: pa.Table, layout: Layout, issues: Issues, counts: Counter[str]) -> pa.Table:
     n = t.num_rows
     date = parse_dates(col(t, "event_date"), "event_date", issues, counts)
-    issues.check(pc.is_null(date), col(t, "event_date"), "event_date", "event date is missing")
+    # (a date that is there but cannot be read is reported once, by parse_dates)
+    issues.check(
+        pc.is_null(col(t, "event_date")), col(t, "event_date"), "event_date", "event date is missing"
+    )
     assoc1 = "ally_actor_1" if layout.name == "acled-2016" else "assoc_actor_1"
     assoc2 = "ally_actor_2" if layout.name == "acled-2016" else "assoc_actor_2"
     fatal = to_count(col(t, "fatalities"), "fatalities", issues)

@@ -32,7 +32,9 @@ from kzevents.table import assemble, constant
 def ged_to_canonical(t: pa.Table, layout: Layout, issues: Issues, counts: Counter[str]) -> pa.Table:
     n = t.num_rows
     start = parse_dates(col(t, "date_start"), "date_start", issues, counts)
-    issues.check(pc.is_null(start), col(t, "date_start"), "date_start", "start date is missing")
+    issues.check(
+        pc.is_null(col(t, "date_start")), col(t, "date_start"), "date_start", "start date is missing"
+    )
     end = parse_dates(col(t, "date_end"), "date_end", issues, Counter())
     prec = pc.take(
         strings(("day", "days", "week", "month", "approximate")),
