@@ -112,6 +112,16 @@ def format_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def date_order_option(p: argparse.ArgumentParser) -> None:
+    """--date-order dmy|mdy: the day/month order of slash dates (4/1/2025), when the file cannot tell."""
+    p.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy"),
+        help="order of slash dates such as 4/1/2025 (default: decided from the file; asked for when the "
+        "file cannot tell)",
+    )
+
+
 def input_files(p: argparse.ArgumentParser, name: str, nargs: str | None = None, what: str = "") -> None:
     """Positional input file argument(s); ``-`` is standard input."""
     p.add_argument(name, nargs=nargs, help=(what or "input file") + " (- for standard input)")

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from kzevents.cli.common import EXIT_OK, STDIO, Command, Context, format_option, input_files
+from kzevents.cli.common import (
+    EXIT_OK,
+    STDIO,
+    Command,
+    Context,
+    date_order_option,
+    format_option,
+    input_files,
+)
 from kzevents.errors import UsageError
 
 
@@ -17,6 +25,7 @@ def arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("dest", help="the Parquet file to write (replaced only once complete; never the source)")
     format_option(p)
+    date_order_option(p)
     p.add_argument(
         "--skip-invalid",
         action="store_true",
@@ -35,7 +44,9 @@ def run(ctx: Context) -> int:
         )
     bar = ctx.progress(src, "converting")
     skip = bool(ctx.args.skip_invalid)
-    report = convert(src, dest, ctx.args.format, progress=bar, skip_invalid=skip)
+    report = convert(
+        src, dest, ctx.args.format, progress=bar, skip_invalid=skip, date_order=ctx.args.date_order
+    )
     if bar is not None:
         bar.finish()
     normalised = dict(sorted(report.normalised.items()))

@@ -10,6 +10,7 @@ from kzevents.cli.common import (
     EXIT_USAGE,
     Command,
     Context,
+    date_order_option,
     format_option,
     input_files,
 )
@@ -18,9 +19,14 @@ from kzevents.errors import UsageError
 
 def arguments(p: argparse.ArgumentParser) -> None:
     input_files(
-        p, "files", "+", "ACLED, GTD or UCDP GED CSV file(s), format and layout detected from the header"
+        p,
+        "files",
+        "+",
+        "ACLED, GTD or UCDP GED file(s): CSV (also compressed or zipped), .xlsx, JSON or kzevents Parquet; "
+        "format and layout detected from the header",
     )
     format_option(p)
+    date_order_option(p)
 
 
 def run(ctx: Context) -> int:
@@ -30,7 +36,7 @@ def run(ctx: Context) -> int:
     for path in ctx.args.files:
         bar = ctx.progress(path, "validating")
         try:
-            report = validate_file(path, ctx.args.format, progress=bar)
+            report = validate_file(path, ctx.args.format, progress=bar, date_order=ctx.args.date_order)
         except UsageError as exc:  # a file that cannot be read: said, and the next file is checked
             problem = exc.problem()
             ctx.error(problem)

@@ -12,10 +12,13 @@ from concurrent.futures import Future
 import attrs
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kzevents.arrays import string_hashes, whole
 from kzevents.errors import DataError, Problem
 from kzevents.formats import crosswalk, registry
+from kzevents.formats.artefacts import DATE_ORDER, integral_decimals
+from kzevents.formats.dateorder import file_date_order, shows_slash_dates
 from kzevents.formats.detect import SourceSpec, detect_layout, header_of, open_input
 from kzevents.io.interrupts import worker_pool
 from kzevents.io.locate import locate_csv_error
@@ -28,6 +31,7 @@ from kzevents.validation.safety import nul_rules, safety_rules
 from kzevents.validation.schema import ColumnRule, compile_schema
 
 WARNING_CODES.add("source-note")  # what reading a workbook or JSON changed, or an API page's count
+WARNING_CODES.add("integral-decimal")  # a spreadsheet's 3.0 in an integer column: read as 3
 CHECK_BYTES = 1 << 23  # bytes of strings per checked table (the checks' cost per call is mostly fixed)
 CHECK_BYTES_PER_COLUMN = 1 << 18  # ... and per column: wide files (GTD's 135 columns) get larger tables
 # per format: the columns read as dictionaries, whose checks and cross-field rules run once per distinct
@@ -55,7 +59,10 @@ def validate_table(
 
 
 def validate_file(
-    path: SourceSpec | Source, fmt: str | None = None, progress: Callable[[int, int], None] | None = None
+    path: SourceSpec | Source,
+    fmt: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    date_order: str | None = None,
 ) -> Report:
     """Validate a file of any known format and layout (detected from the header unless ``fmt``): a path,
     ``path::member``, ``-`` or a binary file object; CSV in any container, xlsx, JSON, or kzevents' own
@@ -68,7 +75,7 @@ def validate_file(
     except DataError as exc:
         return _unreadable(str(name), exc)
     try:
-        return _validate(source, fmt, progress)
+        return _validate(source, fmt, progress, date_order)
     finally:
         if source is not path:
             source.close()
@@ -81,7 +88,9 @@ def _unreadable(name: str, exc: DataError) -> Report:
     return report
 
 
-def _validate(source: Source, fmt: str | None, progress: Callable[[int, int], None] | None) -> Report:
+def _validate(
+    source: Source, fmt: str | None, progress: Callable[[int, int], None] | None, date_order: str | None
+) -> Report:
     name = source.name
     if isinstance(source, ParquetSource):
         return _parquet(source)
@@ -106,6 +115,9 @@ def _validate(source: Source, fmt: str | None, progress: Callable[[int, int], No
         r.name for r in rules if r.admits_int or r.admits_number or r.enum is not None or r.pattern
     }
     free_text = [n for n in names if n not in constrained]
+    integers = [r.name for r in rules if r.types == frozenset({"integer"})]
+    dates = [c for c in names if c in plugin.date_columns]
+    order = date_order
     report = Report(file=name, format=layout.name)
     id_column = plugin.id_column
     check_ids = id_column in names and layout.unique_ids
@@ -114,9 +126,11 @@ def _validate(source: Source, fmt: str | None, progress: Callable[[int, int], No
     failed: list[np.ndarray] = []  # which rows already failed, packed 8 to a byte (duplicates count once)
     Checked = tuple[Report, np.ndarray | None, np.ndarray | None]
 
-    def check(t: pa.Table, start: int) -> Checked:
+    def check(t: pa.Table, start: int, order: str | None) -> Checked:
+        DATE_ORDER.set(order)  # (each worker thread has a context of its own)
         part = Report(file=name, format=layout.name)
         id_hashes = string_hashes(whole(t.column(id_column))) if check_ids else None
+        t = integral_warnings(t, integers, part, start)
         if plugin.before_check is not None:
             t = plugin.before_check(t)
         failing = validate_table(
@@ -154,7 +168,16 @@ def _validate(source: Source, fmt: str | None, progress: Callable[[int, int], No
                 skip_header=layout.has_header,
             )
             for table in string_tables(stream, size, progress):
-                pending.append(pool.submit(check, table, offset))
+                if order is None and shows_slash_dates([table], dates):  # decided once, for the file
+                    try:
+                        order = file_date_order(
+                            source, header, names, encoding, layout.has_header, dates, None
+                        )
+                    except DataError as exc:
+                        for problem in exc.problems:
+                            report.add(problem)
+                        order = "dmy"
+                pending.append(pool.submit(check, table, offset, order))
                 offset += table.num_rows
                 while len(pending) > 2:
                     merge(pending.popleft().result())
@@ -207,3 +230,31 @@ def _parquet(source: ParquetSource) -> Report:
         return report
     report.rows = table.num_rows
     return report
+
+
+def integral_warnings(t: pa.Table, columns: list[str], report: Report, start: int) -> pa.Table:
+    """Integers written as decimals (a spreadsheet's ``3.0``) in integer columns: read as the integer, as
+    the readers do, and listed as warnings (one per cell), not as type errors."""
+    for name in columns:
+        if name not in t.column_names:
+            continue
+        fixed, mask = integral_decimals(whole(t.column(name)))
+        if mask is None:
+            continue
+        rows = pc.indices_nonzero(mask)
+        values = pc.take(t.column(name), rows[:20]).to_pylist()
+        for i, value in zip(rows[:20].to_pylist(), values, strict=True):
+            report.add(
+                Problem(
+                    "integral-decimal",
+                    "an integer written as a decimal (as spreadsheets save them): read as the integer",
+                    report.file,
+                    row=start + i + 1,
+                    column=name,
+                    value=str(value),
+                )
+            )
+        for _ in range(len(rows) - 20):
+            report.count("integral-decimal")
+        t = t.set_column(t.schema.get_field_index(name), pa.field(name, pa.string()), fixed)
+    return t

@@ -15,6 +15,14 @@ import pyarrow.compute as pc
 
 from kzevents.arrays import FALSE, TRUE, bools, encode, int64s, lit, strings, whole
 from kzevents.errors import Problem
+from kzevents.formats.artefacts import (
+    DATE_ORDER,
+    INTEGRAL_LABEL,
+    DateOrder,
+    has_slash_dates,
+    integral_decimals,
+    slash_dates,
+)
 from kzevents.validation.columns import valid_ymd
 from kzevents.validation.engine import bits
 
@@ -136,6 +144,9 @@ def to_int(
             return out
         return pc.if_else(pc.is_in(a, value_set=missing_set), lit(None, typ), out)
     is_missing = pc.or_(pc.is_null(a), pc.fill_null(pc.is_in(a, value_set=missing_set), FALSE))
+    a, decimals = integral_decimals(a)  # a spreadsheet's 3.0: the integer, counted
+    if decimals is not None:
+        issues.counts[INTEGRAL_LABEL] += pc.sum(pc.cast(decimals, pa.int64())).as_py() or 0
     trimmed = pc.utf8_trim_whitespace(a)
     shaped = pc.fill_null(pc.match_substring_regex(trimmed, r"^-?[0-9]+$"), FALSE)
     # at most 18 significant digits, so the int64 cast below cannot overflow
@@ -205,7 +216,9 @@ def parse_dates(a: pa.Array, column: str, issues: Issues, counts: Counter[str]) 
     done = pc.fill_null(pc.take(done_values, indices), TRUE)  # a missing date is not a malformed one
     for label, mask in labels.items():
         counts[label] += pc.sum(pc.cast(pc.take(mask, indices), pa.int64())).as_py() or 0
-    issues.check(pc.invert(done), a, column, "not a date (YYYY-MM-DD, 'D Month YYYY' or 'D-Mon-YY')")
+    issues.check(
+        pc.invert(done), a, column, "not a date (YYYY-MM-DD, 'D Month YYYY', 'D-Mon-YY' or a slash date)"
+    )
     return result
 
 
@@ -244,6 +257,18 @@ def _parse_date_values(a: pa.Array) -> tuple[pa.Array, pa.Array, dict[str, pa.Ar
         good = pc.fill_null(pc.and_(shaped, pc.equal(pc.day(parsed), day)), FALSE)
         result = pc.if_else(good, pc.cast(parsed, pa.date32()), result)
         labels[label] = good
+        done = pc.or_(done, good)
+    if has_slash_dates(a):  # a spreadsheet's 4/1/2025: in the file's day/month order
+        order = DATE_ORDER.get()
+        if order is None:  # (not decided by a reader for the whole file: from these values)
+            evidence = DateOrder("<input>")
+            evidence.observe(a, "")
+            order = evidence.decide()
+        parsed, shaped = slash_dates(a, order)
+        good = pc.and_(pc.invert(done), pc.and_(shaped, pc.is_valid(parsed)))
+        good = pc.fill_null(good, FALSE)
+        result = pc.if_else(good, parsed, result)
+        labels[f"slash dates read as {'D/M/YYYY' if order == 'dmy' else 'M/D/YYYY'} (spreadsheet)"] = good
         done = pc.or_(done, good)
     # a date before year 1 (0000-01-01, "1 May 0000") cannot be read back from Parquet into Python
     too_early = pc.fill_null(pc.less(pc.cast(result, pa.int32()), lit(FIRST_DAY, pa.int32())), FALSE)

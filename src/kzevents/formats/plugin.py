@@ -69,3 +69,6 @@ class Format:
     headerless: Callable[[list[str]], Layout | None] | None = None
     # a step before the schema checks (e.g. ACLED's other date spellings as ISO dates)
     before_check: Callable[[pa.Table], pa.Table] | None = None
+    # the columns holding dates a spreadsheet may have re-written as 4/1/2025 (their day/month order is
+    # decided once per file, kzevents.formats.artefacts)
+    date_columns: frozenset[str] = frozenset()

@@ -24,7 +24,9 @@ import pyarrow.compute as pc
 from kzevents.arrays import bools, whole
 from kzevents.errors import DataError, Problem
 from kzevents.formats import registry
+from kzevents.formats.artefacts import DATE_ORDER
 from kzevents.formats.canonical import read_parquet
+from kzevents.formats.dateorder import file_date_order, shows_slash_dates
 from kzevents.formats.detect import SourceSpec, detect_layout, header_of, open_input
 from kzevents.formats.normalise import Issues
 from kzevents.formats.readreport import ReadReport, Rejected
@@ -53,12 +55,14 @@ def iter_read(
     report: ReadReport | None = None,
     progress: Callable[[int, int], None] | None = None,
     skip_invalid: bool = False,
+    date_order: str | None = None,
 ) -> Generator[pa.Table, None, None]:
     """Stream ``src`` as canonical tables, one per block. Raises DataError listing bad values (or, with
-    ``skip_invalid``, leaves their rows out and lists them in ``report.rejected``)."""
+    ``skip_invalid``, leaves their rows out and lists them in ``report.rejected``). ``date_order``
+    ("dmy" or "mdy") is the order of slash dates (4/1/2025); by default it is decided from the file."""
     source = open_input(src)
     try:
-        yield from _read(source, fmt, batch_bytes, report, progress, skip_invalid)
+        yield from _read(source, fmt, batch_bytes, report, progress, skip_invalid, date_order)
     finally:
         if source is not src:
             source.close()
@@ -71,6 +75,7 @@ def _read(
     report: ReadReport | None,
     progress: Callable[[int, int], None] | None,
     skip_invalid: bool,
+    date_order: str | None,
 ) -> Iterator[pa.Table]:
     name = source.name
     report = report if report is not None else ReadReport(name, "")
@@ -107,10 +112,14 @@ def _read(
         invalid_row=invalid_row if skip_invalid and isinstance(source, CsvSource) else None,
     )
     plugin = registry.get(layout.format)
+    dates = [c for c in names if c in plugin.date_columns]
     row_map: RowMap | None = None
     wrong_width: dict[int, Rejected] = {}
 
-    def work(batches: list[pa.RecordBatch], start: int, numbers: np.ndarray | None) -> Done:
+    def work(
+        batches: list[pa.RecordBatch], start: int, numbers: np.ndarray | None, order: str | None
+    ) -> Done:
+        DATE_ORDER.set(order)  # (each worker thread has a context of its own)
         issues, counts = Issues(name, start, numbers, every_row=skip_invalid), Counter[str]()
         t = pa.Table.from_batches(batches)
         for column in t.column_names:  # a NUL byte is never text (validate says the same)
@@ -197,7 +206,11 @@ def _read(
                     wrong_width[r.row] = Rejected(r.row, r.line, r.text, [reason])
                 row_map = RowMap(list(wrong_width))
             numbers = row_map.numbers(offset, n) if row_map is not None else None
-            futures.append(pool.submit(work, group, offset, numbers))
+            if date_order is None and shows_slash_dates(group, dates):  # decided once, for the file
+                date_order = file_date_order(
+                    source, header, names, encoding, layout.has_header, dates, date_order
+                )
+            futures.append(pool.submit(work, group, offset, numbers, date_order))
             offset += n
             if progress is not None:  # rows given, bytes of the file read so far
                 progress(offset, stream.bytes_read)
@@ -297,10 +310,15 @@ def read(
     format: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     skip_invalid: bool = False,
+    date_order: str | None = None,
 ) -> tuple[pa.Table, ReadReport]:
     """Read a whole ACLED/GTD/GED file (a path, ``path::member``, ``-``, a binary file object; CSV in any
     container, xlsx, JSON, kzevents Parquet) into one canonical table, with the report of what was
     normalised (and, with ``skip_invalid``, of the rows left out)."""
     report = ReadReport(str(src) if isinstance(src, str) else "", "")
-    tables = list(iter_read(src, format, report=report, progress=progress, skip_invalid=skip_invalid))
+    tables = list(
+        iter_read(
+            src, format, report=report, progress=progress, skip_invalid=skip_invalid, date_order=date_order
+        )
+    )
     return pa.concat_tables(tables).unify_dictionaries().combine_chunks(), report

@@ -44,6 +44,7 @@ def convert(
     format: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     skip_invalid: bool = False,
+    date_order: str | None = None,
 ) -> ReadReport:
     """Stream ``src`` (ACLED/GTD/GED: CSV in any container, xlsx, JSON) into a canonical GeoParquet file
     ``dest`` (atomic; bounded memory).
@@ -71,7 +72,7 @@ def convert(
                 else f"{source.name}: a Parquet file not written by kzevents; convert reads ACLED, GTD "
                 "and GED files (CSV, xlsx, JSON)"
             )
-        report = _convert(source, dest, format, progress, skip_invalid)
+        report = _convert(source, dest, format, progress, skip_invalid, date_order)
     finally:
         if source is not src:
             source.close()
@@ -90,6 +91,7 @@ def _convert(
     format: str | None,
     progress: Callable[[int, int], None] | None,
     skip_invalid: bool,
+    date_order: str | None,
 ) -> ReadReport:
     report = ReadReport(src.name, "")
     with contextlib.ExitStack() as stack:
@@ -118,7 +120,9 @@ def _convert(
             while len(writes) > 1:
                 writes.popleft().result()
 
-        batches = iter_read(src, format, report=report, progress=progress, skip_invalid=skip_invalid)
+        batches = iter_read(
+            src, format, report=report, progress=progress, skip_invalid=skip_invalid, date_order=date_order
+        )
         try:
             for t in batches:
                 group.append(t)

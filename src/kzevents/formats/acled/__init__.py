@@ -14,6 +14,7 @@ FORMAT = Format(
     rules=acled_rules,
     id_column="event_id_cnty",
     read_columns=READ_COLUMNS,
+    date_columns=frozenset(("event_date",)),
     read_coded=READ_CODED,
     check_coded=CHECK_CODED,
     before_check=iso_dates,

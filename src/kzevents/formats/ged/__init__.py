@@ -14,6 +14,12 @@ FORMAT = Format(
     rules=ged_rules,
     id_column="id",
     read_columns=READ_COLUMNS,
+    date_columns=frozenset(
+        (
+            "date_start",
+            "date_end",
+        )
+    ),
     check_coded=CHECK_CODED,
     headerless=headerless,
 )

@@ -14,6 +14,7 @@ FORMAT = Format(
     rules=gtd_rules,
     id_column="eventid",
     read_columns=READ_COLUMNS,
+    date_columns=frozenset(("resolution",)),
     check_coded=CHECK_CODED,
     latin1=may_be_latin1,
 )
