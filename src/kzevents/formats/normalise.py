@@ -287,3 +287,23 @@ def geo_precision(precision: pa.Array) -> pa.Array:
         lit("town", pa.string()),
         pc.if_else(pc.equal(precision, two), lit("near_town", pa.string()), lit("region", pa.string())),
     )
+
+
+MAX_VALUES_LISTED = 20  # distinct values named per kind of change in a read report
+
+
+def count_unmapped(source: pa.Array, mapped: pa.Array, what: str, counts: Counter[str]) -> None:
+    """Nothing left empty silently: every distinct ``source`` value that maps to no ``mapped`` value (an
+    unknown category, an out-of-range code) is counted under its own name in the read report."""
+    lost = pc.and_(pc.is_valid(source), pc.is_null(mapped))
+    if not pc.any(lost).as_py():
+        return
+    taken = pc.filter(source, lost)
+    taken = taken.cast(pa.string()) if pa.types.is_dictionary(taken.type) else taken
+    values = pc.value_counts(taken)
+    pairs = sorted(zip(values.field("values").to_pylist(), values.field("counts").to_pylist(), strict=True))
+    for value, n in pairs[:MAX_VALUES_LISTED]:
+        counts[f"{what} {value!r}: left empty"] += n
+    if len(pairs) > MAX_VALUES_LISTED:
+        rest = sum(n for _, n in pairs[MAX_VALUES_LISTED:])
+        counts[f"{what}: {len(pairs) - MAX_VALUES_LISTED} other values left empty"] += rest

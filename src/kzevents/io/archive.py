@@ -11,7 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import PurePosixPath
 
-from kzevents.errors import DataError, KzeventsError, Problem, UsageError
+from kzevents.errors import DataError, KzeventsError, Problem
 from kzevents.io.magic import DESCRIBE, READ_KINDS
 from kzevents.io.raw import Raw, ZipMemberRaw, head, local
 from kzevents.io.sources import AcceptHeader, CsvSource, OpenRaw, Source, TableSource, missing_member
@@ -90,10 +90,8 @@ def open_zip(
     if len(found) == 1:
         return found[0]
     which = "several members have" if found else "no member has"
-    raise UsageError(
-        f"{raw.name}: {which} the header of a known layout: {'; '.join(verdicts)}; "
-        f"name one as {raw.name}::MEMBER"
-    )
+    message = f"{which} the header of a known layout: {'; '.join(verdicts)}; name one as {raw.name}::MEMBER"
+    raise DataError([Problem("zip-members", message, raw.name, row=0)])
 
 
 def _member(

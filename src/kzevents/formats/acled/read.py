@@ -19,7 +19,16 @@ from kzevents.arrays import per_combination as _recode
 from kzevents.dataset.vocab import EventType
 from kzevents.formats import crosswalk
 from kzevents.formats.countries import iso3_from_names, iso_numeric_to_alpha3, kz_spellings
-from kzevents.formats.normalise import Issues, as_is, col, parse_dates, split, to_count, to_float
+from kzevents.formats.normalise import (
+    Issues,
+    as_is,
+    col,
+    count_unmapped,
+    parse_dates,
+    split,
+    to_count,
+    to_float,
+)
 from kzevents.formats.plugin import Layout
 from kzevents.table import assemble, constant
 
@@ -84,6 +93,12 @@ def acled_to_canonical(t: pa.Table, layout: Layout, issues: Issues, counts: Coun
     et, sub = encode(col(t, "event_type")), encode(col(t, "sub_event_type"))
     a1_type = _actor_type(col(t, "inter1"), counts)
     ours = _ours_from_acled(et, sub, a1_type)
+    native = pc.binary_join_element_wise(
+        et.cast(pa.string()),
+        pc.fill_null(sub.cast(pa.string()), lit("", pa.string())),
+        lit(" / ", pa.string()),
+    )
+    count_unmapped(native, ours, "ACLED event type / sub-event type with no kzevents event type", counts)
     time_prec = _lookup(col(t, "time_precision"), ("1", "2", "3"), ("day", "week", "month"))
     geo_prec = _lookup(col(t, "geo_precision"), ("1", "2", "3"), ("town", "near_town", "region"))
     issues.check(
@@ -95,6 +110,8 @@ def acled_to_canonical(t: pa.Table, layout: Layout, issues: Issues, counts: Coun
         if column in t.column_names:
             _check_known(col(t, column), known, column, "not an ACLED actor type", issues)
     iso3 = _iso3(t, layout)
+    country_key = "iso" if "iso" in t.column_names else "iso3" if "iso3" in t.column_names else "country"
+    count_unmapped(col(t, country_key), iso3, f"ACLED {country_key} with no ISO 3166 country", counts)
     cols: dict[str, pa.Array] = {
         "event_id": as_is(t, "event_id_cnty"),
         "dataset": constant("acled", n),

@@ -19,6 +19,7 @@ from kzevents.formats.normalise import (
     Issues,
     as_is,
     col,
+    count_unmapped,
     geo_precision,
     parse_dates,
     split,
@@ -50,6 +51,7 @@ def ged_to_canonical(t: pa.Table, layout: Layout, issues: Issues, counts: Counte
     issues.check(pc.is_null(violence), col(t, "type_of_violence"), "type_of_violence", "not 1, 2 or 3")
     country = col(t, "country")
     iso3 = iso3_from_names(country)
+    count_unmapped(country, iso3, "GED country with no ISO 3166 country", counts)
     best = to_count(col(t, "best"), "best", issues)
     deaths_a = to_count(col(t, "deaths_a"), "deaths_a", issues)
     deaths_b = to_count(col(t, "deaths_b"), "deaths_b", issues)

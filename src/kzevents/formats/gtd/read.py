@@ -18,6 +18,7 @@ from kzevents.formats.normalise import (
     Issues,
     as_is,
     col,
+    count_unmapped,
     geo_precision,
     non_empty_lists,
     parse_dates,
@@ -81,6 +82,8 @@ def gtd_to_canonical(t: pa.Table, layout: Layout, issues: Issues, counts: Counte
         pc.if_else(suicide, _s_("suicide_bombing"), _s_("bombing")),
         pc.if_else(pc.equal(attack, _s_("Armed Assault")), _s_("armed_attack"), lit(None, pa.string())),
     )
+    count_unmapped(attack, ours, "GTD attack type with no kzevents event type", counts)
+    count_unmapped(country, iso3, "GTD country_txt with no ISO 3166 country", counts)
     source_list = non_empty_lists([col(t, c) for c in ("scite1", "scite2", "scite3")])
     cols: dict[str, pa.Array] = {
         "event_id": as_is(t, "eventid"),
