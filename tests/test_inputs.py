@@ -21,7 +21,7 @@ from kzevents.formats.reader import read
 from .conftest import FIXTURES
 
 sys.path.insert(0, str(FIXTURES))
-from make_bad_corpus import HEADER, ROW1, ROW2, ROW3, lines, with_cell
+from make_bad_corpus import ROW1, ROW2, ROW3, lines, with_cell
 
 
 def rows(n: int) -> list[str]:
@@ -74,7 +74,7 @@ def test_skip_invalid_keeps_the_readable_rows_and_lists_the_others(
 
 
 def test_read_with_skip_invalid_returns_the_rejected_rows(tmp_path: Path) -> None:
-    path, written = damaged(tmp_path)
+    path, _ = damaged(tmp_path)
     table, report = kzevents.read(path, skip_invalid=True)
     assert table.num_rows == 6 and report.rows_in == 10 and report.rows_rejected == 4
     assert [r.row for r in report.rejected] == [3, 6, 8, 10]

@@ -75,8 +75,10 @@ def test_integer_edges() -> None:
     cells = ["7", " 8 ", "-0", "0000000000000000000001", "2147483647", "2147483648", "+1", "1.0", None, "-9"]
     issues = _Issues("f", 0)
     got = to_int(pa.array(cells, pa.string()), "c", issues, missing=("", "-9")).to_pylist()
-    assert got == [7, 8, 0, 1, 2147483647, None, None, None, None, None]
-    assert [p.value for p in issues.problems] == ["2147483648", "+1", "1.0"]  # int32 overflow, sign, decimal
+    # a spreadsheet's 1.0 is the integer 1 (counted); int32 overflow and a sign are problems
+    assert got == [7, 8, 0, 1, 2147483647, None, None, 1, None, None]
+    assert [p.value for p in issues.problems] == ["2147483648", "+1"]
+    assert issues.counts == {"integers written as decimals (3.0 read as 3)": 1}
 
 
 def test_floats_reject_nan_and_infinity_whichever_path() -> None:

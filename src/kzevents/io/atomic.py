@@ -134,3 +134,19 @@ def atomic_write_bytes(dest: str | Path, data: bytes) -> None:
     """Write ``data`` to ``dest`` atomically."""
     with atomic_open(dest) as fh:
         fh.write(data)
+
+
+def spool(stream: IO[bytes], prefix: str) -> Path:
+    """A private temporary copy of a stream that cannot be read twice (standard input, a pipe), in
+    ``$TMPDIR``: not an output, so it is not renamed anywhere; its owner removes it when done."""
+    import shutil
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=prefix)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            shutil.copyfileobj(stream, out, 1 << 20)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return Path(tmp)

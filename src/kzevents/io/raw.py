@@ -15,13 +15,13 @@ import gzip
 import io
 import lzma
 import os
-import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import IO, Any
 
 import pyarrow as pa
+
+from kzevents.io.atomic import spool
 
 SPOOL_PREFIX = "kzevents-spool-"
 
@@ -83,14 +83,7 @@ class SpoolRaw(FileRaw):
     removed by :meth:`close` (the readers close their sources in a ``finally``)."""
 
     def __init__(self, stream: IO[bytes], name: str) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=SPOOL_PREFIX)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                shutil.copyfileobj(stream, out, 1 << 20)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        super().__init__(Path(tmp), name)
+        super().__init__(spool(stream, SPOOL_PREFIX), name)
 
     def close(self) -> None:
         if self.path is not None:
