@@ -1,6 +1,7 @@
 """Ctrl-C (SIGINT) and SIGTERM during `convert`: exit 130 / 143, no traceback or crash (the Parquet writer
 was closed under a running write: a pyarrow traceback or a segmentation fault in 3 of 5 attempts), the
-writer thread joined first, no temporary file left, the previous DEST intact. Also during `validate`."""
+writer thread joined first, no temporary file left, the previous DEST intact (or, when the signal comes after
+the new file was renamed into place, the complete new file). Also during `validate`."""
 
 from __future__ import annotations
 
@@ -69,7 +70,12 @@ def test_convert_stops_cleanly(big: Path, tmp_path: Path, signum: int, code: int
     text = err.decode()
     assert "Traceback" not in text and "Fatal Python error" not in text and "interrupted" in text, text
     assert _temporaries(tmp_path) == []
-    assert dest.read_bytes() == b"the previous export"
+    if dest.read_bytes() != b"the previous export":
+        # the signal came after the new file was renamed into place (the commit), while the command was
+        # reporting: then DEST is the complete new file, never a part of one
+        import pyarrow.parquet as pq
+
+        assert pq.read_metadata(dest).num_rows == 200_000
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])

@@ -1,3 +1,3 @@
-from kzevents.cli import main
+from kzevents.cli import console
 
-raise SystemExit(main())
+raise SystemExit(console())

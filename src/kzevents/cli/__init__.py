@@ -9,6 +9,7 @@ when they run, so ``kzevents --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -29,7 +30,16 @@ from kzevents.errors import Problem
 
 COMMANDS = (info, export, validate, convert, merge, plot, completion)  # modules with a COMMAND
 
-__all__ = ["COMMANDS", "EXIT_INTERNAL", "EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+__all__ = [
+    "COMMANDS",
+    "EXIT_INTERNAL",
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "build_parser",
+    "console",
+    "main",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,11 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command is None:
         parser.print_help()
         return EXIT_USAGE
-    try:
-        return run(command, args)
-    finally:
-        # Arrow can abort the interpreter at exit when a Python-backed stream (an xz file, a zip member)
-        # is still referenced by one of its threads (apache/arrow#34314): collect them while Arrow lives
-        import gc
+    return run(command, args)
 
-        gc.collect()
+
+def console() -> int:
+    """The program's entry point (the ``kzevents`` script, ``python -m kzevents``): :func:`main` with SIGINT
+    and SIGTERM ignored outside the command itself. While a command runs, :mod:`kzevents.cli.runner` stops it
+    cleanly on either (exit 130/143); once it has finished and its outputs are in place, a late signal has
+    nothing left to interrupt, and would otherwise kill the interpreter while it shuts down."""
+    for s in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(s, signal.SIG_IGN)
+    return main()

@@ -18,6 +18,7 @@ anything else                              3      "internal error" and the trace
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -103,6 +104,10 @@ def run(command: Command, args: object) -> int:
         ctx.errors.append(Problem("internal", f"{type(exc).__name__}: {exc}"))
         sys.stderr.write("kzevents: internal error (a bug in kzevents; please report it with this):\n")
         traceback.print_exc(file=sys.stderr)
+    # Arrow can abort the interpreter at exit when a Python-backed stream (an xz file, a zip member) is still
+    # referenced by one of its threads (apache/arrow#34314): collect them while Arrow lives. The command has
+    # ended: a signal now finds its outputs in place (the console entry point ignores it)
+    gc.collect()
     ctx.detail(f"{command.name} took {time.monotonic() - started:.2f} s, exit code {code}")
     if ctx.json:
         print_json(ctx.envelope(code))
