@@ -29,7 +29,8 @@ How it works (on Arrow/NumPy arrays; Python only per distinct name or code):
 ``matching.blocking``             candidate pairs
 ``matching.pairs``                pairs of rows and what both sides share
 ``matching.comparisons``          the comparisons and their levels (the registry)
-``matching.text``                 place names and text, publishers, term frequencies
+``matching.text``                 place names, mentions in the text, neighbourhoods
+``matching.frequencies``          publishers and term frequencies
 ``matching.model``                the Fellegi-Sunter model and EM
 ``matching.linking``              pairs -> levels -> model -> probabilities -> decisions
 ``matching.assignment``           one-to-one, one-to-many, meltt's first-free (for benchmarks)

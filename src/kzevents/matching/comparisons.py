@@ -20,7 +20,10 @@ from collections.abc import Callable
 
 import attrs
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from kzevents.matching import frequencies as freq
 from kzevents.matching import reference as ref
 from kzevents.matching import text
 from kzevents.matching.actors import keys_agree
@@ -45,6 +48,10 @@ class Comparison:
     u_source: str = "random"
     u_window: Callable[[Pairs], np.ndarray] | None = None
     expensive: bool = False  # computed only for pairs whose other weights can still reach the lists
+    # for an expensive comparison: which pairs can have a known level at all, from the cheap levels, and
+    # its rank among the expensive ones (the cheaper first: the pairs it rules out skip the next)
+    possible: Callable[[Pairs, dict[str, np.ndarray]], np.ndarray] | None = None
+    cost: int = 0
     tf: Callable[[Pairs], np.ndarray] | None = None  # frequency of the agreed value (level 0)
 
     def __attrs_post_init__(self) -> None:
@@ -73,42 +80,66 @@ ACTOR_LEVELS = ("both_sides_agree", "one_side_agrees", "close_only", "one_agrees
 
 
 def _keyset_level(left: Side, right: Side) -> Callable[[int, int], int]:
+    """The agreement of one side of each event: 2 agree, 1 close, 0 different, -1 unnamed (cached)."""
+    cache: dict[tuple[int, int], int] = {}
+
     def level(a: int, b: int) -> int:
-        ka, kb = left.actor_keys[a], right.actor_keys[b]
-        xa, xb = ka.armed, kb.armed
-        if not xa or not xb:
-            return -1
-        if keys_agree(xa, xb):
-            return 2
-        return 1 if (xa & kb.close) or (xb & ka.close) else 0
+        if (a, b) not in cache:
+            ka, kb = left.actor_keys[a], right.actor_keys[b]
+            xa, xb = ka.armed, kb.armed
+            if not xa or not xb:
+                cache[a, b] = -1
+            elif keys_agree(xa, xb):
+                cache[a, b] = 2
+            else:
+                cache[a, b] = 1 if (xa & kb.close) or (xb & ka.close) else 0
+        return cache[a, b]
 
     return level
 
 
+def _dyad_level(a11: int, a22: int, a12: int, a21: int) -> int:
+    """The actors level from the four side-by-side agreements (either orientation)."""
+    if max(a11, a22, a12, a21) < 0:
+        return -1
+    o1 = (a11 == 2) + (a22 == 2)
+    o2 = (a12 == 2) + (a21 == 2)
+    best = max(o1, o2)
+    if best == 2:
+        return 0
+    if best == 1:
+        # in the orientation with one agreement, the other two sides: both named and different = a clash
+        if o1 >= o2:
+            other = a22 if a11 == 2 else a11
+        else:
+            other = a21 if a12 == 2 else a12
+        return 3 if other == 0 else 1
+    return 2 if 1 in (a11, a22, a12, a21) else 4
+
+
+def _profiles(side: Side) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's (actor1, actor2) combination as one code, and the combinations (k, 2)."""
+    key = side.actor1.astype(np.int64) * (len(side.actor_keys) + 1) + side.actor2
+    enc = pc.dictionary_encode(pa.array(key))
+    uniq = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), np.int64)
+    pairs = np.stack([uniq // (len(side.actor_keys) + 1), uniq % (len(side.actor_keys) + 1)], axis=1)
+    return np.asarray(enc.indices.to_numpy(zero_copy_only=False), np.int64), pairs
+
+
 def actors(p: Pairs) -> np.ndarray:
-    left, right = p.left, p.right
-    l1, l2, r1, r2 = left.actor1[p.li], left.actor2[p.li], right.actor1[p.ri], right.actor2[p.ri]
-    n = len(p)
-    both = per_distinct(
-        np.concatenate([l1, l2, l1, l2]), np.concatenate([r1, r2, r2, r1]), _keyset_level(left, right)
-    )
-    a11, a22, a12, a21 = both[:n], both[n : 2 * n], both[2 * n : 3 * n], both[3 * n :]
-    armed_l = np.array([bool(k.armed) for k in left.actor_keys] or [False])
-    armed_r = np.array([bool(k.armed) for k in right.actor_keys] or [False])
-    has_l = armed_l[l1] | armed_l[l2]
-    has_r = armed_r[r1] | armed_r[r2]
-    o1 = (a11 == 2).astype(np.int8) + (a22 == 2)
-    o2 = (a12 == 2).astype(np.int8) + (a21 == 2)
-    best = np.maximum(o1, o2)
-    # in the orientation with one agreement, the other two sides: both named and different = a clash
-    other = np.where(o1 >= o2, np.where(a11 == 2, a22, a11), np.where(a12 == 2, a21, a12))
-    close = (a11 == 1) | (a22 == 1) | (a12 == 1) | (a21 == 1)
-    out = np.where(
-        best == 2,
-        0,
-        np.where(best == 1, np.where(other == 0, 3, 1), np.where(close, 2, 4)),
-    )
-    return np.where(has_l & has_r, out, -1).astype(np.int8)
+    """Decided once per distinct pair of (actor1, actor2) combinations."""
+    if "actors:profiles" not in p.ctx.cache:
+        p.ctx.cache["actors:profiles"] = (_profiles(p.left), _profiles(p.right))
+    profiles: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+    profiles = p.ctx.cache["actors:profiles"]  # type: ignore[assignment]
+    (lp, lpairs), (rp, rpairs) = profiles
+    side = _keyset_level(p.left, p.right)
+
+    def level(a: int, b: int) -> int:
+        (l1, l2), (r1, r2) = lpairs[a], rpairs[b]
+        return _dyad_level(side(l1, r1), side(l2, r2), side(l1, r2), side(l2, r1))
+
+    return per_distinct(lp[p.li], rp[p.ri], level)
 
 
 # --- what happened -----------------------------------------------------------------------------------
@@ -258,7 +289,7 @@ def registry() -> dict[str, Comparison]:
                 actors,
                 (0.11, 0.37, 0.09, 0.09, 0.34),
                 strict=(-1, 0, 1, 2),
-                tf=text.actor_tf,
+                tf=freq.actor_tf,
             ),
             # the same or a compatible nature; civilian harm vs a clash, or non-violent vs violent, are
             # coding differences that happen, rarely
@@ -273,20 +304,33 @@ def registry() -> dict[str, Comparison]:
                 fatalities,
                 (0.20, 0.08, 0.08, 0.64),
                 strict=(-1, 0, 1),
-                tf=text.fatality_tf,
+                tf=freq.fatality_tf,
             ),
             # the same settlement name mostly, the same district otherwise; its u is that of pairs inside
             # the window (two events 10 km apart share a town name far more often than random pairs)
             Comparison(
                 "place",
                 text.PLACE_LEVELS,
-                (0.50, 0.22, 0.20, 0.08),
+                (0.50, 0.25, 0.25),
                 text.place,
-                (0.12, 0.16, 0.06, 0.66),
-                strict=(-1, 0, 1, 2),
+                (0.12, 0.06, 0.82),
+                strict=(-1, 0, 1),
+                u_source="candidates",
+                tf=freq.place_tf,
+            ),
+            # two different settlement names of one event: the texts often name each other's place (a
+            # village and the town it belongs to)
+            Comparison(
+                "mention",
+                text.MENTION_LEVELS,
+                (0.30, 0.40, 0.30),
+                text.mention,
+                (0.01, 0.20, 0.79),
+                strict=(-1, 0, 1),
                 u_source="candidates",
                 expensive=True,
-                tf=text.place_tf,
+                possible=text.mention_possible,
+                cost=3,
             ),
             # two texts of one event that name a neighbourhood mostly name the same one
             Comparison(
@@ -298,6 +342,8 @@ def registry() -> dict[str, Comparison]:
                 strict=(-1, 0),
                 u_source="candidates",
                 expensive=True,
+                possible=text.neighbourhood_possible,
+                cost=2,
             ),
             # within each side's precision mostly; region-level pairs mostly share the admin-1
             Comparison(
@@ -308,7 +354,7 @@ def registry() -> dict[str, Comparison]:
                 strict=(0, 1, 4),
                 u_source="window",
                 u_window=distance_u,
-                tf=text.spot_tf,
+                tf=freq.spot_tf,
             ),
             # the same day or overlapping intervals; a gap of 2-3 days between day-precise rows is rare
             Comparison(
@@ -325,10 +371,12 @@ def registry() -> dict[str, Comparison]:
                 "source",
                 ("shared", "none_shared"),
                 (0.45, 0.55),
-                text.source,
+                freq.source,
                 (0.04, 0.96),
                 expensive=True,
-                tf=text.source_tf,
+                possible=freq.source_possible,
+                cost=1,
+                tf=freq.source_tf,
             ),
         )
     }
@@ -340,6 +388,7 @@ COMPARISONS = (
     "what",
     "fatalities",
     "place",
+    "mention",
     "neighbourhood",
     "distance",
     "time",

@@ -28,6 +28,13 @@ def column(t: pa.Table, name: str, typ: pa.DataType | None = None) -> pa.Array:
     return a.cast(typ) if typ is not None and a.type != typ else a
 
 
+def raw(t: pa.Table, name: str, typ: pa.DataType | None = None) -> pa.ChunkedArray | pa.Array:
+    """One column as it is (chunked, dictionary-encoded or not: no copy), all nulls when missing."""
+    if name not in t.column_names:
+        return pa.nulls(t.num_rows, typ or pa.string())
+    return t.column(name)
+
+
 def floats(a: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(a.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False), np.float64)
 

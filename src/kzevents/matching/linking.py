@@ -15,12 +15,13 @@ from collections.abc import Sequence
 
 import attrs
 import numpy as np
+import pyarrow as pa
 
 from kzevents.matching import model as fs
 from kzevents.matching.assignment import one_to_many, one_to_one
 from kzevents.matching.blocking import candidate_pairs
 from kzevents.matching.comparisons import Comparison, registry
-from kzevents.matching.pairs import Context, Pairs
+from kzevents.matching.pairs import Context, Pairs, group_counts
 from kzevents.matching.params import MatchParams
 from kzevents.matching.sides import Side, day_gap, km_between
 
@@ -44,10 +45,13 @@ class Scored:
 DECISIONS = ("candidate", "match", "match-many")
 
 
-def make_pairs(ctx: Context, li: np.ndarray, ri: np.ndarray, via: np.ndarray | None = None) -> Pairs:
+def make_pairs(
+    ctx: Context, li: np.ndarray, ri: np.ndarray, via: np.ndarray | None = None, km: np.ndarray | None = None
+) -> Pairs:
     a, b = ctx.left, ctx.right
     v = np.zeros(len(li), bool) if via is None else via
-    return Pairs(ctx, li, ri, km_between(a, b, li, ri), day_gap(a, b, li, ri), v)
+    d = km_between(a, b, li, ri) if km is None else km
+    return Pairs(ctx, li.astype(np.int32), ri.astype(np.int32), d, day_gap(a, b, li, ri), v)
 
 
 def random_pairs(
@@ -110,22 +114,25 @@ def _sample(li: np.ndarray, idx: np.ndarray, limit: int, rng: np.random.Generato
     competition between an event's candidates needs all of them)."""
     if len(idx) <= limit:
         return idx
-    rows, inv, counts = np.unique(li[idx], return_inverse=True, return_counts=True)
-    perm = rng.permutation(len(rows))
-    take = np.zeros(len(rows), bool)
+    inv, counts = group_counts(li[idx])
+    perm = rng.permutation(len(counts))
+    take = np.zeros(len(counts), bool)
     take[perm[np.cumsum(counts[perm]) <= limit]] = True
-    return idx[take[inv]]
+    return np.asarray(idx[take[inv]])
 
 
 def score(left: Side, right: Side, p: MatchParams) -> Scored:
     ctx = Context(left, right, p.km, p.km_near, p.days)
-    li, ri, _km, via = candidate_pairs(left, right, p)
-    pairs = make_pairs(ctx, li, ri, via)
+    li, ri, km, via = candidate_pairs(left, right, p)
+    pa.default_memory_pool().release_unused()
+    pairs = make_pairs(ctx, li, ri, via, km)
+    li, ri = pairs.li, pairs.ri
+    del km
     comps = tuple(registry()[n] for n in p.comparisons)
     rng = np.random.default_rng(p.seed)
     n = len(pairs)
     levels = {c.name: (np.full(n, -1, np.int8) if c.expensive else c.compute(pairs)) for c in comps}
-    weights = {c.name: np.zeros(n, np.float32) for c in comps}
+    weights: dict[str, np.ndarray] = {}
     prior = np.zeros(n)
     total = np.zeros(n)
     models: dict[tuple[str, str], fs.Model] = {}
@@ -140,9 +147,7 @@ def score(left: Side, right: Side, p: MatchParams) -> Scored:
         rrows = np.flatnonzero((right.dataset.codes == rd) & (right.unit_class < 2))
         sample = _sample(li, idx, p.em_max_pairs, rng)
         sp = pairs.subset(sample)
-        for c in comps:
-            if c.expensive:
-                levels[c.name][sample] = c.compute(sp)
+        _expensive(comps, pairs, sample, levels)
         lv_s = {c.name: levels[c.name][sample] for c in comps}
         tf_s = _tf(comps, sp, lv_s) if p.term_frequency else None
         rand_any, rand_country = random_pairs(ctx, lrows, rrows, p.random_pairs, rng)
@@ -163,24 +168,20 @@ def score(left: Side, right: Side, p: MatchParams) -> Scored:
         # the expensive comparisons for the pairs that can still reach the list threshold
         rest = np.setdiff1d(idx, sample, assume_unique=True)
         if len(rest):
-            cheap = {c.name: levels[c.name][rest] for c in comps if not c.expensive}
-            cheap_w = np.full(len(rest), model.prior_weight)
-            for name, lv in cheap.items():
-                cheap_w = cheap_w + model.weight_of(name, lv)
-            best = sum(float(max(0.0, model.level_weights(c.name).max())) for c in comps if c.expensive)
-            keep = rest[fs.probability(cheap_w + best) >= p.list_threshold]
-            if len(keep):
-                kp = pairs.subset(keep)
-                for c in comps:
-                    if c.expensive:
-                        levels[c.name][keep] = c.compute(kp)
-        lv = {c.name: levels[c.name][idx] for c in comps}
-        tf = _tf(comps, pairs.subset(idx), lv) if p.term_frequency else None
+            _prune_and_compare(comps, pairs, rest, idx, levels, model, p.list_threshold)
+        whole = len(idx) == n  # one dataset pair (the usual case): no copies of the per-pair arrays
+        lv = levels if whole else {c.name: levels[c.name][idx] for c in comps}
+        tf = _tf(comps, pairs if whole else pairs.subset(idx), lv) if p.term_frequency else None
         w, bf = model.weight(lv, tf)
         total[idx] = w
         prior[idx] = model.prior_weight
         for name, v in bf.items():
-            weights[name][idx] = v
+            if whole:
+                weights[name] = v
+            else:
+                weights.setdefault(name, np.zeros(n, np.float32))[idx] = v
+    for c in comps:  # no candidate pairs at all
+        weights.setdefault(c.name, np.zeros(n, np.float32))
     prob = fs.probability(total)
     prob1 = prob.copy()
     if p.compete:  # the one-to-one competition within each dataset pair, with its model's priors
@@ -195,7 +196,62 @@ def score(left: Side, right: Side, p: MatchParams) -> Scored:
     chosen = one_to_one(left.n, right.n, li, ri, gain + 1e-6, prob1 >= p.threshold)
     many = one_to_many(left, right, li, ri, prob, total, pairs.gap, chosen, p.many_threshold)
     decision = np.where(chosen, 1, np.where(many, 2, 0)).astype(np.int8)
+    ctx.cache.clear()  # tokens, text keys, term frequencies: not needed once the pairs are scored
+    pa.default_memory_pool().release_unused()
     return Scored(pairs, comps, levels, weights, prior, total, prob, prob1, decision, models)
+
+
+def _prune_and_compare(
+    comps: Sequence[Comparison],
+    pairs: Pairs,
+    rest: np.ndarray,
+    idx: np.ndarray,
+    levels: dict[str, np.ndarray],
+    model: fs.Model,
+    threshold: float,
+) -> None:
+    """The expensive comparisons, cheapest first, each for the pairs whose weights so far plus the most
+    the comparisons still to come could add (where they can be known at all), plus the most the
+    one-to-one competition could raise the odds (see ``Model.competition_boost``), reach ``threshold``."""
+    cheap = {c.name: levels[c.name][rest] for c in comps if not c.expensive}
+    known_w = np.full(len(rest), model.prior_weight)
+    for name, lv in cheap.items():
+        known_w += model.weight_of(name, lv)
+    rp = pairs.subset(rest)
+    todo = sorted((c for c in comps if c.expensive), key=lambda c: c.cost)
+    tops = {}
+    for c in todo:
+        top = max(0.0, float(model.level_weights(c.name).max()))
+        can = c.possible(rp, cheap) if c.possible is not None else np.ones(len(rest), bool)
+        tops[c.name] = np.where(can, top, 0.0)
+    boost = np.maximum(
+        model.competition_boost(pairs.li[rest], pairs.ri[rest], pairs.li[idx], pairs.ri[idx]), 0.0
+    )
+    alive = np.arange(len(rest))
+    for k, c in enumerate(todo):
+        ahead = sum((tops[d.name][alive] for d in todo[k:]), np.zeros(len(alive)))
+        alive = alive[fs.probability(known_w[alive] + ahead + boost[alive]) >= threshold]
+        if len(alive) == 0:
+            return
+        _expensive([c, *[x for x in comps if not x.expensive]], pairs, rest[alive], levels)
+        known_w[alive] += model.weight_of(c.name, levels[c.name][rest[alive]])
+
+
+def _expensive(
+    comps: Sequence[Comparison], pairs: Pairs, idx: np.ndarray, levels: dict[str, np.ndarray]
+) -> None:
+    """The expensive comparisons of the pairs ``idx``, each only where it can be known."""
+    if len(idx) == 0:
+        return
+    sub = pairs.subset(idx)
+    cheap = {c.name: levels[c.name][idx] for c in comps if not c.expensive}
+    for c in comps:
+        if not c.expensive:
+            continue
+        can = c.possible(sub, cheap) if c.possible is not None else np.ones(len(idx), bool)
+        where = np.flatnonzero(can)
+        if len(where):
+            levels[c.name][idx[where]] = c.compute(sub.subset(where))
 
 
 def _tf(comps: Sequence[Comparison], pairs: Pairs, levels: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -217,6 +217,25 @@ def places_agree(a: str, b: str) -> bool:
     return len(ha) >= 5 and fuzz.ratio(ha, hb) >= 90 and (len(ta) == k or len(tb) == k)
 
 
+def places_agree_many(vocab: tuple[str, ...], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:func:`places_agree` for arrays of codes into ``vocab`` (-1: no name): the fuzzy ratio in C for
+    every pair, the head rule in Python only for the few pairs whose first words agree."""
+    ok = (a >= 0) & (b >= 0)
+    out = np.zeros(len(a), bool)
+    idx = np.flatnonzero(ok)
+    if len(idx) == 0:
+        return out
+    va = [vocab[i] for i in a[idx]]
+    vb = [vocab[i] for i in b[idx]]
+    same = (a[idx] == b[idx]) | (fuzzy_equal(va, vb) >= 90)
+    out[idx] = same
+    for k in np.flatnonzero(~same):
+        x, y = va[k], vb[k]
+        if x.split(" ", 1)[0] == y.split(" ", 1)[0] and places_agree(x, y):
+            out[idx[k]] = True
+    return out
+
+
 _VOWELS = re.compile(r"[aeiouyhw]")
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kzevents.arrays import combinations
 from kzevents.matching import features as feat
 from kzevents.matching import reference as ref
 from kzevents.matching.actors import Keys
@@ -28,12 +29,25 @@ class Codes:
     vocab: tuple[str, ...]
 
 
-def codes_of(a: pa.Array, fn: Callable[[str], str] | None = None) -> Codes:
+def dictionary(a: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    """A column as one dictionary array (encoded if it is not yet; chunks unified, not copied as text)."""
+    if isinstance(a, pa.ChunkedArray):
+        if a.num_chunks == 1:
+            a = a.chunk(0)
+        elif pa.types.is_dictionary(a.type):
+            return a.unify_dictionaries().combine_chunks()
+        else:
+            enc = pc.dictionary_encode(a)
+            return (enc.unify_dictionaries() if isinstance(enc, pa.ChunkedArray) else enc).combine_chunks()
+    return a if pa.types.is_dictionary(a.type) else pc.dictionary_encode(a)
+
+
+def codes_of(a: pa.Array | pa.ChunkedArray, fn: Callable[[str], str] | None = None) -> Codes:
     """A string column as :class:`Codes`, ``fn`` applied to each distinct value (folding), empty results
     as missing."""
-    enc = pc.dictionary_encode(a)
-    raw = enc.dictionary.to_pylist()
-    vals = [fn(v) if fn else v for v in raw]
+    enc = dictionary(a)
+    raw = enc.dictionary.cast(pa.string()).to_pylist()
+    vals = [fn(v) if fn and v else (v or "") for v in raw]
     vocab = sorted({v for v in vals if v})
     where = {v: i for i, v in enumerate(vocab)}
     remap = np.array([where.get(v, -1) for v in vals] + [-1], np.int32)
@@ -56,7 +70,7 @@ def unify(a: Codes, b: Codes) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
 class Side:
     ids: pa.Array  # event_id
     dataset: Codes
-    xyz: np.ndarray  # (n, 3) unit vectors; nan without coordinates
+    xyz: np.ndarray  # (n, 3) float32 unit vectors; nan without coordinates
     has_xy: np.ndarray
     lo: np.ndarray  # first day of the (widened) date interval, days since 1970 (int32)
     hi: np.ndarray
@@ -104,7 +118,10 @@ def prepare(t: pa.Table, actor_crosswalks: Sequence[str] = (), max_span_days: in
     lat, lon = feat.floats(col(t, "latitude")), feat.floats(col(t, "longitude"))
     has = ~(np.isnan(lat) | np.isnan(lon))
     phi, lam = np.radians(lat), np.radians(lon)
-    xyz = np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], axis=1)
+    # float32 unit vectors: 0.3 m at worst, half the memory traffic of the pair gathers
+    xyz = np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], axis=1).astype(
+        np.float32
+    )
     unit = _units(t, datasets, has)
     # dates: a point date of week or month precision stands for a span around it; a stated span as is
     start = _days(col(t, "event_date", pa.date32()))
@@ -126,22 +143,16 @@ def prepare(t: pa.Table, actor_crosswalks: Sequence[str] = (), max_span_days: in
     unit_class = ref.unit_classes()[unit].copy()
     unit_class[(hi - lo) > max_span_days] = 2  # a long span stands for several events: coarse
     # names
-    admin_code = col(t, "admin1_code")
-    region_raw = pc.binary_join_element_wise(
-        pc.fill_null(iso3_raw, ""),
-        pc.coalesce(admin_code, pc.utf8_lower(pc.fill_null(col(t, "admin1"), ""))),
-        "|",
-    )
-    iso3 = feat.column(t, "country_iso3")
-    a1, a2, civ2, keys = feat.actor_sides(t, datasets, iso3, tuple(actor_crosswalks))
+    a1, a2, civ2, keys = feat.actor_sides(t, datasets, iso3_raw, tuple(actor_crosswalks))
+    fat_lo, fat_hi = feat.fatality_range(t)
     src_row, src_code, src_vocab = feat.sources(t)
     info = ref.dataset_info()
     ds_codes = codes_of(datasets)
     incident_ds = np.array([info.get(d, {}).get("unit") == "incident" for d in ds_codes.vocab] + [False])
     incident = incident_ds[np.where(ds_codes.codes >= 0, ds_codes.codes, len(ds_codes.vocab))]
-    headlines = pc.binary_join(col(t, "source_headlines", pa.list_(pa.string())), " ; ")
+    headlines = pc.binary_join(feat.raw(t, "source_headlines", pa.list_(pa.string())), " ; ")
     return Side(
-        ids=col(t, "event_id"),
+        ids=feat.raw(t, "event_id"),
         dataset=ds_codes,
         xyz=xyz,
         has_xy=has,
@@ -151,12 +162,12 @@ def prepare(t: pa.Table, actor_crosswalks: Sequence[str] = (), max_span_days: in
         unit=unit,
         unit_class=unit_class,
         iso3=codes_of(iso3_raw),
-        region=codes_of(region_raw, _region_key),
-        admin2=codes_of(col(t, "admin2"), place_name),
-        location=codes_of(col(t, "location"), place_name),
+        region=_regions(t),
+        admin2=codes_of(feat.raw(t, "admin2"), place_name),
+        location=codes_of(feat.raw(t, "location"), place_name),
         nature=feat.natures(t, datasets, civ2),
-        fat_lo=feat.fatality_range(t)[0],
-        fat_hi=feat.fatality_range(t)[1],
+        fat_lo=fat_lo,
+        fat_hi=fat_hi,
         actor1=a1,
         actor2=a2,
         actor_keys=tuple(keys),
@@ -165,19 +176,24 @@ def prepare(t: pa.Table, actor_crosswalks: Sequence[str] = (), max_span_days: in
         src_code=src_code,
         src_vocab=tuple(src_vocab),
         incident=incident if n else np.zeros(0, bool),
-        text=(col(t, "summary"), col(t, "title"), headlines),
+        text=(feat.raw(t, "summary"), feat.raw(t, "title"), headlines),
     )
 
 
-def _region_key(raw: str) -> str:
-    """ "KAZ|KZ-75" stays; "UKR|donetsk oblast" -> "UKR|donetsk"; no admin-1 -> "" (missing)."""
-    iso, _, admin = raw.partition("|")
-    if not iso or not admin:
-        return ""
-    if admin[:1].isupper() or ("-" in admin and admin.split("-")[0].isupper()):
-        return raw  # an ISO 3166-2 code
-    name = region_name(admin)
-    return f"{iso}|{name}" if name else ""
+def _regions(t: pa.Table) -> Codes:
+    """The admin-1 key of each row: "ISO3|KZ-75" where the reader gives an ISO 3166-2 code, else
+    "ISO3|<folded admin-1 name, generic words dropped>" ("UKR|donetsk" for "Donetsk oblast"); missing
+    without a country or an admin-1. Decided once per distinct (country, code, name)."""
+    cols = [dictionary(feat.raw(t, c)) for c in ("country_iso3", "admin1_code", "admin1")]
+    values, row = combinations(cols)
+    keys = []
+    for iso, code, name in zip(*(v.cast(pa.string()).to_pylist() for v in values), strict=True):
+        admin = code or region_name(name)
+        keys.append(f"{iso}|{admin}" if iso and admin else "")
+    vocab = sorted({k for k in keys if k})
+    where = {k: i for i, k in enumerate(vocab)}
+    per_combo = np.array([where.get(k, -1) for k in keys], np.int32)
+    return Codes(per_combo[np.asarray(row.to_numpy(zero_copy_only=False), np.int64)], tuple(vocab))
 
 
 def _days(a: pa.Array) -> np.ndarray:

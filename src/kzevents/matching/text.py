@@ -7,10 +7,10 @@
   within 2 km (the distance comparison already counts it) and when either row is region-level (the
   distance comparison compares its region and district). Text is tokenised with Arrow kernels, only
   for the rows of the pairs asked about.
-- **source**: the rows share a publisher (folded names, ``exporters/taxonomy.toml`` [sources]).
-- **term frequency** (as Splink's): agreeing on a value that many events of the same country and month
-  carry (a city centroid, "Tijuana", "Russia vs Ukraine" in Ukraine, a national outlet) is weaker
-  evidence than agreeing on a rare one. Each function gives, per pair, how common the agreed value is.
+- **neighbourhood**: both texts name a neighbourhood (``exporters/taxonomy.toml`` [neighbourhood]), the
+  same one or different ones.
+
+Publishers and term frequencies are in :mod:`kzevents.matching.frequencies`.
 """
 
 from __future__ import annotations
@@ -24,65 +24,97 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kzevents.matching import reference as ref
-from kzevents.matching.names import fold, places_agree, skeleton
-from kzevents.matching.pairs import Pairs, per_distinct
+from kzevents.matching.names import fold, places_agree, places_agree_many, skeleton
+from kzevents.matching.pairs import (
+    Pairs,
+    member,
+    per_distinct,
+    per_distinct_vectorised,
+    sorted_unique,
+)
 from kzevents.matching.sides import Side
 
-PLACE_LEVELS = ("same_name", "named_in_other", "same_admin2", "different")
-TF_PSEUDO = 10.0  # pseudo-events per country-month: a month with one event says little
+PLACE_LEVELS = ("same_name", "same_admin2", "different")
+MENTION_LEVELS = ("mutual", "one_way", "none")
 
 
-def _same(vocab: tuple[str, ...]) -> Callable[[int, int], int]:
-    return lambda a, b: -1 if a < 0 or b < 0 else int(a == b or places_agree(vocab[a], vocab[b]))
+def _same(vocab: tuple[str, ...]) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    def fn(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.where((a < 0) | (b < 0), -1, places_agree_many(vocab, a, b).astype(np.int64))
+
+    return fn
 
 
 def same_admin2(p: Pairs) -> np.ndarray:
     """1 where both rows name the same district (fuzzy), 0 different districts, -1 unknown."""
     ladm, radm, avocab = p.ctx.unified("admin2")
-    return per_distinct(ladm[p.li], radm[p.ri], _same(avocab))
+    return per_distinct_vectorised(p.ctx, "admin2", ladm[p.li], radm[p.ri], _same(avocab))
 
 
 def place(p: Pairs) -> np.ndarray:
+    """same_name / same_admin2 / different for two named points more than 2 km apart; unknown else."""
     left, right = p.left, p.right
     lloc, rloc, vocab = p.ctx.unified("location")
     x, y = lloc[p.li], rloc[p.ri]
-    same_loc = per_distinct(x, y, _same(vocab)) == 1
+    same_loc = per_distinct_vectorised(p.ctx, "location", x, y, _same(vocab)) == 1
     same_adm = same_admin2(p) == 1
     named = (x >= 0) & (y >= 0)
     both_points = (
         (left.unit_class[p.li] == 0) & (right.unit_class[p.ri] == 0) & ~np.isnan(p.km) & ~(p.km <= 2.0)
     )
-    need = np.flatnonzero(both_points & ~same_loc)
-    mention = np.zeros(len(p), bool)
-    mutual = np.zeros(len(p), bool)
-    if len(need):
-        sub = p.subset(need)
-        lr = _mentions(sub, left, right, lloc, sub.li, sub.ri, reverse=False)
-        rl = _mentions(sub, right, left, rloc, sub.ri, sub.li, reverse=True)
-        mention[need], mutual[need] = lr | rl, lr & rl
-    out = np.where(named, 3, -1)
-    out = np.where(same_adm, 2, out)
-    out = np.where(mention, 1, out)
-    # each names the other's place ("Surkh Kotal village" / "the Sorkh Kotal area of Pul-e Khumri"): as
-    # good as the same name
-    out = np.where(same_loc | mutual, 0, out)
+    out = np.where(same_loc, 0, np.where(same_adm, 1, np.where(named, 2, -1)))
     return np.where(both_points, out, -1).astype(np.int8)
 
 
+def mention_possible(p: Pairs, levels: dict[str, np.ndarray]) -> np.ndarray:
+    """Only two points with different settlement names can name each other's place."""
+    return np.asarray(np.isin(levels["place"], (1, 2))) if "place" in levels else np.zeros(len(p), bool)
+
+
+def mention(p: Pairs) -> np.ndarray:
+    """Each names the other's place ("Surkh Kotal village" / "the Sorkh Kotal area of Pul-e Khumri"),
+    one names the other's, or neither (for the pairs :func:`mention_possible` allows)."""
+    left, right = p.left, p.right
+    lloc, rloc, _ = p.ctx.unified("location")
+    lr = _mentions(p, left, right, lloc, p.li, p.ri, reverse=False)
+    rl = _mentions(p, right, left, rloc, p.ri, p.li, reverse=True)
+    named = (lloc[p.li] >= 0) & (rloc[p.ri] >= 0)
+    return np.where(named, np.where(lr & rl, 0, np.where(lr | rl, 1, 2)), -1).astype(np.int8)
+
+
+TEXT_CHUNK = 100_000  # rows whose text is tokenised at once (bounds memory)
+
+
 def _text_keys(p: Pairs, side: Side, rows: np.ndarray, which: str) -> tuple[np.ndarray, int]:
-    """Sorted int64 keys (row * V + token key) of the tokens in the text of ``rows`` of ``side``."""
+    """Sorted int64 keys (row * V + token key) of the tokens in the text of ``rows`` of ``side`` (and of
+    every row tokenised before in this match: each row's text is read once)."""
     tokens: dict[str, int] = p.ctx.cache.setdefault("tokens", {})  # type: ignore[assignment]
-    uniq = np.unique(rows)
-    texts = [pc.take(a, pa.array(uniq)) for a in side.text]
-    loc = _vocab_array(p, which, "location", uniq)
-    adm = _vocab_array(p, which, "admin2", uniq)
-    joined = pc.binary_join_element_wise(*[pc.fill_null(t, "") for t in [*texts, loc, adm]], " ")
-    parent, words = _tokenise(joined)
-    enc = pc.dictionary_encode(words)
-    ids = np.array([_key_id(tokens, w) for w in enc.dictionary.to_pylist()] or [0], np.int64)
-    tok = ids[np.asarray(enc.indices.to_numpy(zero_copy_only=False), np.int64)] if len(words) else ids[:0]
-    rows_of = uniq[parent] if len(parent) else parent
-    return np.unique(rows_of.astype(np.int64) * KEY_SPACE + tok), KEY_SPACE
+    state: dict[str, np.ndarray] = p.ctx.cache.setdefault(f"text:{which}", {})  # type: ignore[assignment]
+    if "done" not in state:
+        state["done"], state["keys"] = np.zeros(side.n, bool), np.zeros(0, np.int64)
+    todo = sorted_unique(rows[~state["done"][rows]])
+    parts = [state["keys"]]
+    for s0 in range(0, len(todo), TEXT_CHUNK):
+        uniq = todo[s0 : s0 + TEXT_CHUNK]
+        texts = [_take(a, uniq) for a in side.text]
+        loc = _vocab_array(p, which, "location", uniq)
+        adm = _vocab_array(p, which, "admin2", uniq)
+        joined = pc.binary_join_element_wise(*[pc.fill_null(t, "") for t in [*texts, loc, adm]], " ")
+        parent, words = _tokenise(joined)
+        enc = pc.dictionary_encode(words)
+        ids = np.array([_key_id(tokens, w) for w in enc.dictionary.to_pylist()] or [0], np.int64)
+        tok = ids[np.asarray(enc.indices.to_numpy(zero_copy_only=False), np.int64)] if len(words) else ids[:0]
+        rows_of = uniq[parent] if len(parent) else parent
+        parts.append(sorted_unique(rows_of.astype(np.int64) * KEY_SPACE + tok))
+    if len(todo):
+        state["done"][todo] = True
+        state["keys"] = np.sort(np.concatenate(parts))
+    return state["keys"], KEY_SPACE
+
+
+def _take(a: pa.Array | pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
+    out = pc.take(a, pa.array(rows, pa.int64()))
+    return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
 
 
 KEY_SPACE = 1 << 24  # token keys per row (a vocabulary larger than this is an error, checked below)
@@ -127,7 +159,7 @@ def _mentions(
     ok = codes >= 0
     if not ok.any():
         return np.zeros(len(ai), bool)
-    names = np.unique(codes[ok])
+    names = sorted_unique(codes[ok])
     words = {int(c): [_key_id(tokens, w) for w in vocab[c].split() if len(w) >= 4] for c in names}
     count = np.array([len(words.get(int(c), [])) if c >= 0 else 0 for c in codes], np.int64)
     has = count > 0
@@ -137,7 +169,7 @@ def _mentions(
     pair = np.repeat(np.flatnonzero(has), count[has])
     flat = np.concatenate([np.array(words[int(c)], np.int64) for c in codes[has]])
     keys = bi[pair].astype(np.int64) * space + flat
-    found = np.isin(keys, present, assume_unique=False)
+    found = member(present, keys)
     hits = np.bincount(pair, weights=found, minlength=len(ai))
     return np.asarray(has & (hits == count))
 
@@ -166,9 +198,10 @@ def _neighbourhoods(p: Pairs, side: Side, rows: np.ndarray, which: str) -> np.nd
     if "codes" not in cache:
         cache["codes"] = np.full(side.n, -2, np.int64)  # -2: not read yet
     codes = cache["codes"]
-    todo = np.unique(rows[codes[rows] == -2])
-    if len(todo):
-        parts = [pc.fill_null(pc.take(a, pa.array(todo)), "") for a in side.text]
+    all_todo = sorted_unique(rows[codes[rows] == -2])
+    for s0 in range(0, len(all_todo), TEXT_CHUNK):
+        todo = all_todo[s0 : s0 + TEXT_CHUNK]
+        parts = [pc.fill_null(_take(a, todo), "") for a in side.text]
         joined = pc.binary_join_element_wise(*parts, " ; ")
         found = pc.extract_regex(joined, _neighbourhood_regex())
         names = pc.coalesce(
@@ -178,6 +211,27 @@ def _neighbourhoods(p: Pairs, side: Side, rows: np.ndarray, which: str) -> np.nd
         got = [vocab.setdefault(fold(x), len(vocab)) if x else -1 for x in names]
         codes[todo] = np.array(got, np.int64)
     return np.asarray(codes[rows])
+
+
+_HOOD_WORDS = (
+    r"(?i)colonia|col\.|fraccionamiento|fracc\.|bairro|barrio|quartier|neighbou?rhood"  # [neighbourhood]
+)
+
+
+def _may_name_hood(p: Pairs, side: Side, which: str) -> np.ndarray:
+    """Rows whose text has one of the neighbourhood words (a fast literal scan, cached per match)."""
+    key = f"hood-words:{which}"
+    if key not in p.ctx.cache:
+        flags = np.zeros(side.n, bool)
+        for a in side.text:
+            got = pc.fill_null(pc.match_substring_regex(a, _HOOD_WORDS), False)
+            flags |= np.asarray(got.to_numpy(zero_copy_only=False), bool) if len(got) else flags
+        p.ctx.cache[key] = flags
+    return p.ctx.cache[key]  # type: ignore[return-value]
+
+
+def neighbourhood_possible(p: Pairs, levels: dict[str, np.ndarray]) -> np.ndarray:
+    return np.asarray(_may_name_hood(p, p.left, "left")[p.li] & _may_name_hood(p, p.right, "right")[p.ri])
 
 
 def neighbourhood(p: Pairs) -> np.ndarray:
@@ -193,169 +247,3 @@ def neighbourhood(p: Pairs) -> np.ndarray:
         return 0 if x == y or places_agree(names[x], names[y]) else 1
 
     return per_distinct(a, b, level)
-
-
-# --- publishers ----------------------------------------------------------------------------------------
-
-
-def _shared_sources(p: Pairs) -> tuple[np.ndarray, np.ndarray]:
-    """(pair index, publisher code in the left vocabulary) for every publisher both rows name."""
-    left, right = p.left, p.right
-    where = {v: i for i, v in enumerate(left.src_vocab)}
-    rmap = np.array([where.get(v, -1) for v in right.src_vocab] + [-1], np.int64)
-    r_codes = rmap[right.src_code] if len(right.src_code) else np.zeros(0, np.int64)
-    space = max(len(left.src_vocab), 1)
-    r_keys = np.unique(right.src_row.astype(np.int64) * space + r_codes)
-    # left publishers of each pair's left row
-    order = np.argsort(left.src_row, kind="stable")
-    rows_sorted = left.src_row[order]
-    start = np.searchsorted(rows_sorted, p.li, "left")
-    stop = np.searchsorted(rows_sorted, p.li, "right")
-    cnt = stop - start
-    pair = np.repeat(np.arange(len(p)), cnt)
-    offs = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-    codes = left.src_code[order[np.repeat(start, cnt) + offs]].astype(np.int64)
-    hit = np.isin(p.ri[pair].astype(np.int64) * space + codes, r_keys)
-    return pair[hit], codes[hit]
-
-
-def source(p: Pairs) -> np.ndarray:
-    has_l = np.zeros(p.left.n, bool)
-    has_l[p.left.src_row] = True
-    has_r = np.zeros(p.right.n, bool)
-    has_r[p.right.src_row] = True
-    pair, _ = _shared_sources(p)
-    shared = np.zeros(len(p), bool)
-    shared[pair] = True
-    return np.where(has_l[p.li] & has_r[p.ri], np.where(shared, 0, 1), -1).astype(np.int8)
-
-
-# --- term frequencies ------------------------------------------------------------------------------------
-
-
-def _months(side: Side) -> np.ndarray:
-    return side.lo.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-
-
-def frequency(side: Side, values: np.ndarray) -> np.ndarray:
-    """Per row: the share of the other events of its country and month that carry the same value
-    (smoothed with TF_PSEUDO pseudo-events; 0 where the value is missing)."""
-    if side.n == 0:
-        return np.zeros(0, np.float32)
-    c = side.iso3.codes.astype(np.int64) + 1
-    m = _months(side) - _months(side).min()
-    v = values.astype(np.int64) + 1
-    cm = c * (int(m.max()) + 1) + m
-    _, inv_cm, n_cm = np.unique(cm, return_inverse=True, return_counts=True)
-    _, inv_v, n_v = np.unique(cm * (int(v.max()) + 1) + v, return_inverse=True, return_counts=True)
-    out = (n_v[inv_v] - 1) / np.maximum(n_cm[inv_cm] - 1 + TF_PSEUDO, 1)
-    return np.where(values >= 0, out, 0.0).astype(np.float32)
-
-
-def _cached(p: Pairs, name: str, fn: object) -> tuple[np.ndarray, np.ndarray]:
-    key = f"tf:{name}"
-    if key not in p.ctx.cache:
-        p.ctx.cache[key] = (fn(p.left), fn(p.right))  # type: ignore[operator]
-    return p.ctx.cache[key]  # type: ignore[return-value]
-
-
-def place_tf(p: Pairs) -> np.ndarray:
-    tl, tr = _cached(p, "place", lambda s: frequency(s, s.location.codes))
-    return np.asarray(np.maximum(tl[p.li], tr[p.ri]))
-
-
-def _spot(side: Side) -> np.ndarray:
-    """A code per ~1 km cell of the coordinates (-1 without)."""
-    xyz = np.nan_to_num(side.xyz)
-    lat = np.round(np.degrees(np.arcsin(np.clip(xyz[:, 2], -1, 1))) * 100).astype(np.int64)
-    lon = np.round(np.degrees(np.arctan2(xyz[:, 1], xyz[:, 0])) * 100).astype(np.int64)
-    code = (lat + 9000) * 40000 + (lon + 18000)
-    return np.where(side.has_xy, code, -1)
-
-
-def spot_tf(p: Pairs) -> np.ndarray:
-    tl, tr = _cached(p, "spot", lambda s: frequency(s, _spot(s)))
-    return np.asarray(np.maximum(tl[p.li], tr[p.ri]))
-
-
-def _profiles(side: Side) -> np.ndarray:
-    """A code per distinct pair of armed actor sets (undirected)."""
-    if side.n == 0:
-        return np.zeros(0, np.int64)
-    names = ["+".join(sorted(k.armed)) for k in side.actor_keys] or [""]
-    vocab: dict[str, int] = {}
-
-    def code(a: int, b: int) -> int:
-        x, y = sorted((names[a], names[b]))
-        return -1 if not (x or y) else vocab.setdefault(x + "|" + y, len(vocab))
-
-    key = side.actor1.astype(np.int64) * (len(names) + 1) + side.actor2
-    uniq, inv = np.unique(key, return_inverse=True)
-    codes = np.array([code(int(k // (len(names) + 1)), int(k % (len(names) + 1))) for k in uniq], np.int64)
-    return codes[inv]
-
-
-def fatality_tf(p: Pairs) -> np.ndarray:
-    """How common the agreed death toll is (one dead is common, twelve rare)."""
-
-    def values(s: Side) -> np.ndarray:
-        lo = s.fat_lo
-        return np.where(np.isnan(lo), -1, np.minimum(np.nan_to_num(lo), 10_000)).astype(np.int64)
-
-    tl, tr = _cached(p, "fatalities", lambda s: frequency(s, values(s)))
-    return np.asarray(np.maximum(tl[p.li], tr[p.ri]))
-
-
-def actor_tf(p: Pairs) -> np.ndarray:
-    tl, tr = _cached(p, "actors", lambda s: frequency(s, _profiles(s)))
-    return np.asarray(np.maximum(tl[p.li], tr[p.ri]))
-
-
-SourceTable = tuple[np.ndarray, np.ndarray, int]
-
-
-def _source_table(side: Side) -> SourceTable:
-    """Per exploded (row, publisher), sorted by row * space + publisher: the share of the row's
-    country-month events that cite the publisher (smoothed as :func:`frequency`)."""
-    space = len(side.src_vocab) + 1
-    if len(side.src_row) == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.float32), space
-    m = _months(side) - _months(side).min()
-    c = side.iso3.codes.astype(np.int64) + 1
-    row_cm = c * (int(m.max()) + 1) + m
-    _, inv_row, n_cm = np.unique(row_cm, return_inverse=True, return_counts=True)
-    cm = row_cm[side.src_row]
-    _, inv, n = np.unique(cm * space + side.src_code, return_inverse=True, return_counts=True)
-    freq = (n[inv] - 1) / np.maximum(n_cm[inv_row[side.src_row]] - 1 + TF_PSEUDO, 1)
-    key = side.src_row.astype(np.int64) * space + side.src_code
-    order = np.argsort(key, kind="stable")
-    return key[order], freq[order].astype(np.float32), space
-
-
-def _lookup(table: SourceTable, rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    keys, freq, space = table
-    if len(keys) == 0:
-        return np.zeros(len(rows), np.float32)
-    q = rows.astype(np.int64) * space + codes
-    pos = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
-    return np.where(keys[pos] == q, freq[pos], 0.0).astype(np.float32)
-
-
-def source_tf(p: Pairs) -> np.ndarray:
-    """For pairs sharing a publisher: how common the rarest shared publisher is (the larger of the two
-    sides' shares); 0 elsewhere."""
-    pair, codes = _shared_sources(p)
-    out = np.zeros(len(p), np.float32)
-    if len(pair) == 0:
-        return out
-    if "tf:source" not in p.ctx.cache:
-        p.ctx.cache["tf:source"] = (_source_table(p.left), _source_table(p.right))
-    tables: tuple[SourceTable, SourceTable] = p.ctx.cache["tf:source"]  # type: ignore[assignment]
-    tl, tr = tables
-    where = {v: i for i, v in enumerate(p.right.src_vocab)}
-    to_right = np.array([where.get(v, -1) for v in p.left.src_vocab], np.int64)
-    f = np.maximum(_lookup(tl, p.li[pair], codes), _lookup(tr, p.ri[pair], to_right[codes]))
-    out[:] = np.inf
-    np.minimum.at(out, pair, f)
-    out[np.isinf(out)] = 0.0
-    return out

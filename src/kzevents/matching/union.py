@@ -95,7 +95,9 @@ def match(left: pa.Table, right: pa.Table, params: MatchParams | None = None, **
 
 
 def _prepare(t: pa.Table, p: MatchParams) -> Side:
-    return prepare(t, p.actor_crosswalks, p.max_span_days)
+    side = prepare(t, p.actor_crosswalks, p.max_span_days)
+    pa.default_memory_pool().release_unused()  # the encodings' scratch memory
+    return side
 
 
 def models_of(links: pa.Table) -> dict[str, Any]:
