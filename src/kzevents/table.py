@@ -18,7 +18,10 @@ import pyarrow.compute as pc
 from kzevents._version import __version__
 from kzevents.arrays import strings, zeros
 
-CANONICAL_SCHEMA_VERSION = "1.1"  # 1.1: the incident facts (explosion_stage ... parts)
+# minor versions add nullable columns at the end of FIELDS; a reader of this version fills the columns an
+# older file lacks with nulls (``conform``). 1.1: the incident facts (explosion_stage ... parts);
+# 1.2: native_geo_precision, source_headlines, fatalities_known (the matcher compares them)
+CANONICAL_SCHEMA_VERSION = "1.2"
 
 _DICT = pa.dictionary(pa.int32(), pa.string())
 
@@ -202,6 +205,28 @@ FIELDS: list[tuple[str, pa.DataType, bool, str]] = [
         True,
         "A series of attacks at several sites: each part's type, other side, weapons, targets and numbers",
     ),
+    # 1.2 (the matcher compares them; readers fill them)
+    (
+        "native_geo_precision",
+        _DICT,
+        True,
+        "The dataset's own place-precision code as written (GED where_prec 1-7, ACLED geo_precision 1-3, "
+        "GTD specificity 1-5); null for kzevents",
+    ),
+    (
+        "source_headlines",
+        pa.list_(pa.string()),
+        True,
+        "Headlines of the source articles, where the dataset gives them (GED source_headline)",
+    ),
+    (
+        "fatalities_known",
+        pa.bool_(),
+        True,
+        "False where the dataset's fatality figure stands for 'not known' (ACLED writes 0 and 'casualties "
+        "unknown' in the notes); true where the dataset's reader checked and the figure is a count; null "
+        "where the dataset does not say",
+    ),
 ]
 
 
@@ -258,6 +283,19 @@ def assemble(cols: dict[str, pa.Array | pa.ChunkedArray], n: int) -> pa.Table:
         else:
             arrays.append(a.cast(f.type) if a.type != f.type else a)
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def conform(t: pa.Table) -> pa.Table:
+    """A table of an older minor version of the canonical schema (fewer columns) with the columns it lacks
+    added as nulls, in the schema's order; a table that has every column is returned as it is."""
+    names = set(t.column_names)
+    missing = [f for f in base_schema() if f.name not in names]
+    if not missing:
+        return t
+    for f in missing:
+        t = t.append_column(f, pa.nulls(t.num_rows, f.type))
+    order = [n for n in base_schema().names] + [n for n in t.column_names if n not in base_schema().names]
+    return t.select(order)
 
 
 def _dictionary(a: pa.Array | pa.ChunkedArray) -> pa.Array:

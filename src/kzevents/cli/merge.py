@@ -9,15 +9,46 @@ from pathlib import Path
 from typing import Any
 
 from kzevents.cli.common import EXIT_OK, Command, Context, fraction, input_files, positive
+from kzevents.errors import UsageError
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
     input_files(p, "inputs", "+", "kzevents .parquet or ACLED/GTD/GED CSV files, most trusted first")
     p.add_argument("--out", required=True, help="output folder: merged.parquet, links.parquet, summary.json")
-    p.add_argument("--km", type=positive(float), default=25.0, help="spatial window in km (default 25)")
-    p.add_argument("--days", type=non_negative_int, default=2, help="temporal window in days (default 2)")
     p.add_argument(
-        "--threshold", type=fraction, default=0.55, help="minimum score for a link, 0-1 (default 0.55)"
+        "--km", type=positive(float), default=25.0, help="window in km for two town-level points (default 25)"
+    )
+    p.add_argument(
+        "--km-near",
+        type=positive(float),
+        default=50.0,
+        help="window in km when either point is only near a place (default 50)",
+    )
+    p.add_argument(
+        "--days",
+        type=non_negative_int,
+        default=3,
+        help="largest gap in days between the date intervals (default 3)",
+    )
+    p.add_argument(
+        "--threshold",
+        type=fraction,
+        default=0.3,
+        help="match probability a one-to-one link needs, after the competition between candidates, "
+        "0-1 (default 0.3)",
+    )
+    p.add_argument(
+        "--many-threshold",
+        type=fraction,
+        default=0.7,
+        help="match probability an extra, one-to-many link needs, 0-1 (default 0.7)",
+    )
+    p.add_argument(
+        "--actors",
+        action="append",
+        default=[],
+        metavar="TOML",
+        help="an actor crosswalk file added over the shipped one (repeatable)",
     )
 
 
@@ -54,7 +85,17 @@ def run(ctx: Context) -> int:
     from kzevents.outputs.parquet import write_parquet
 
     args = ctx.args
-    params = MatchParams(km=args.km, days=args.days, threshold=args.threshold)
+    try:
+        params = MatchParams(
+            km=args.km,
+            km_near=args.km_near,
+            days=args.days,
+            threshold=args.threshold,
+            many_threshold=args.many_threshold,
+            actor_crosswalks=tuple(args.actors),
+        )
+    except ValueError as e:
+        raise UsageError(f"merge: {e}") from e
     out = Path(args.out)
     targets = [out / "merged.parquet", out / "links.parquet", out / "summary.json"]
     for target in targets:  # before any work: an input must not be overwritten by an output
@@ -73,7 +114,8 @@ def run(ctx: Context) -> int:
     ctx.result = summary
     for d in summary["datasets"]:
         ctx.report(
-            f"{d['dataset']:10} {d['rows']:8} rows  {d['matched']:7} matched  {d['unmatched']:8} unmatched"
+            f"{d['dataset']:10} {d['rows']:8} rows  {d['linked']:7} linked  {d['collapsed']:7} collapsed  "
+            f"{d['kept']:8} kept  {d['coarse']:6} coarse (never linked)"
         )
     ctx.report(f"merged: {summary['merged_rows']} events -> {targets[0]}, links -> {targets[1]}")
     return EXIT_OK
@@ -83,14 +125,17 @@ COMMAND = Command(
     name="merge",
     help="match events of two or more datasets and write links + a de-duplicated union",
     description=(
-        "Match the events of two or more datasets (kzevents Parquet or ACLED, GTD, GED CSV files) by "
-        "place, date, event type, fatalities and actors, and write the links, the de-duplicated union "
-        "(the row of the earliest input kept, every collapsed dataset:id listed in provenance) and a "
-        "summary. List the most trusted dataset first."
+        "Match the events of two or more datasets (kzevents Parquet or ACLED, GTD, GED CSV files) on "
+        "country, actors (through the actor crosswalk), what happened, fatalities, place names, distance "
+        "and time relative to each side's precision, and publishers, with weights learned per dataset pair "
+        "(Fellegi-Sunter, EM), and write the links (each comparison's level and weight, the match "
+        "probability), the de-duplicated union (the row of the earliest input kept, every collapsed "
+        "dataset:id listed in provenance) and a summary. List the most trusted dataset first."
     ),
     examples=(
         ("kzevents merge dist/kzevents.parquet acled.csv --out merged/", "our events against ACLED"),
         ("kzevents merge a.csv b.csv --km 10 --days 1 --out m/", "a tighter window"),
+        ("kzevents merge a.csv b.csv --threshold 0.5 --actors mine.toml --out m/", "stricter, more actors"),
     ),
     arguments=arguments,
     run=run,

@@ -50,6 +50,7 @@ def read_parquet(source: str | Path | IO[bytes]) -> pa.Table:
     table = table.drop_columns([c for c in GEO_COLUMNS if c in table.column_names])
     kept = {k: v for k, v in meta.items() if k != b"geo"}
     target = canonical.schema()
+    table = canonical.conform(table)  # an older minor version: the columns it lacks as nulls
     if table.column_names == target.names:  # Parquet names list items "element": back to Arrow's "item"
         return table.cast(target.with_metadata(kept))
     return table.replace_schema_metadata(kept)

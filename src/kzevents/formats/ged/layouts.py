@@ -34,7 +34,7 @@ def headerless(first: list[str]) -> Layout | None:
 
 # the columns ged_to_canonical reads (the others are parsed, not decoded)
 READ_COLUMNS = frozenset(
-    "id,dyad_name,side_a,side_b,source_office,where_prec,where_coordinates,where_description,adm_1,adm_2,"
+    "id,dyad_name,side_a,side_b,source_office,source_headline,where_prec,where_coordinates,where_description,adm_1,adm_2,"
     "latitude,longitude,country,type_of_violence,date_prec,date_start,date_end,deaths_a,deaths_b,"
     "deaths_civilians,deaths_unknown,best,high,low".split(",")
 )

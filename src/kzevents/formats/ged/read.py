@@ -75,6 +75,7 @@ def ged_to_canonical(t: pa.Table, layout: Layout, issues: Issues, counts: Counte
         "latitude": to_float(col(t, "latitude"), "latitude", issues, -90, 90),
         "longitude": to_float(col(t, "longitude"), "longitude", issues, -180, 180),
         "geo_precision": geo,
+        "native_geo_precision": where,
         "actor1": as_is(t, "side_a"),
         "actor2": as_is(t, "side_b"),
         "fatalities_low": to_count(col(t, "low"), "low", issues),
@@ -89,5 +90,6 @@ def ged_to_canonical(t: pa.Table, layout: Layout, issues: Issues, counts: Counte
         "deaths_civilians": to_count(col(t, "deaths_civilians"), "deaths_civilians", issues),
         "deaths_unknown": to_count(col(t, "deaths_unknown"), "deaths_unknown", issues),
         "source_names": split(col(t, "source_office"), ";"),
+        "source_headlines": split(col(t, "source_headline"), ";"),  # ged.md §1: headlines joined with ';'
     }
     return assemble(cols, n)

@@ -103,6 +103,7 @@ def gtd_to_canonical(t: pa.Table, layout: Layout, issues: Issues, counts: Counte
         "latitude": to_float(col(t, "latitude"), "latitude", issues, -90, 90),
         "longitude": to_float(col(t, "longitude"), "longitude", issues, -180, 180),
         "geo_precision": geo,
+        "native_geo_precision": spec,
         "actor1": as_is(t, "gname"),
         "actor1_gtd_name": as_is(t, "gname"),
         "actor2": as_is(t, "corp1"),
