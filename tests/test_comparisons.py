@@ -105,6 +105,34 @@ def test_actors_levels() -> None:
     ]
 
 
+def test_actors_one_sided_perpetrator_and_civilians_agree_on_both_sides() -> None:
+    """Violence against civilians: the same perpetrator and civilians as victims on both sides is the
+    whole dyad agreeing (ACLED fixes the victims as actor2, GED's side_b is "Civilians"), not one side
+    of two; civilians against an armed side, or an unnamed side, stays one side."""
+    ru = "Military Forces of Russia (2000-)"
+    left = [
+        row("a", actor1=ru, actor2="Civilians (Ukraine)"),
+        row("b", actor1=ru, actor2="Civilians (Ukraine)"),
+        row("c", actor1=ru, actor2="Unidentified Armed Group (Ukraine)"),
+        row("d", actor1="Unidentified Armed Group (Ukraine)", actor2="Civilians (Ukraine)"),
+        row("e", actor1=ru),
+    ]
+    right = [
+        row("x", actor1="Government of Russia (Soviet Union)", actor2="Civilians", dataset="ged"),
+        row("y", actor1="Government of Russia (Soviet Union)", actor2="Government of Ukraine", dataset="ged"),
+        row("z", actor1="Government of Russia (Soviet Union)", actor2="Civilians", dataset="ged"),
+        row("w", actor1="Government of Ukraine", actor2="Civilians", dataset="ged"),
+        row("v", actor1=ru),
+    ]
+    assert levels(left, right, "actors") == [
+        "both_sides_agree",
+        "one_side_agrees",  # civilians vs an armed side: the 'what' comparison weighs that
+        "one_side_agrees",  # an unidentified side is no evidence either way
+        "unknown",
+        "both_sides_agree",  # no one named on side 2 of either: nothing left to disagree
+    ]
+
+
 def test_what_happened_levels() -> None:
     left = [
         row("a"),
