@@ -525,6 +525,11 @@ def make(
         pick[rng.choice(idx, min(b_extra, len(idx)), replace=False)] = True
         extra = observe_b(rng, zones, early, pick, prefix="E")
         b = pa.concat_tables([b, extra.cast(b.schema)])
+    # each dataset in its own row order: A and B observe the latent events in one order, and rows kept in
+    # it would tell a scan-order method (meltt's first-free pick, reference/merging.md 3.7) which rows go
+    # together; the real samples in ../shared/external are in independent orders (ids unchanged)
+    a = a.take(rng.permutation(a.num_rows))
+    b = b.take(rng.permutation(b.num_rows))
     return Synthetic(a, b, truth, int((both & coarse_b[np.maximum(b_id, 0)]).sum()), zones)
 
 
