@@ -164,6 +164,36 @@ def test_what_happened_levels() -> None:
     ]
 
 
+def test_geds_conflict_types_agree_with_any_means_of_fighting() -> None:
+    """GED's state-based and non-state conflict do not code the means (ged.md §2): a clash, shelling or
+    an air strike are all "same" as far as GED says; an attack on civilians or a protest is not."""
+    ged = {"dataset": "ged", "native_sub_event_type": None}
+    left = [
+        row("a", native_sub_event_type="Armed clash"),
+        row("b", native_sub_event_type="Shelling/artillery/missile attack"),
+        row("c", native_sub_event_type="Air/drone strike"),
+        row("d", native_sub_event_type="Government regains territory"),
+        row("e", native_sub_event_type="Attack"),
+        row("f", native_sub_event_type="Peaceful protest"),
+    ]
+    right = [
+        row("x", native_event_type="state-based", **ged),
+        row("y", native_event_type="state-based", **ged),
+        row("z", native_event_type="non-state", **ged),
+        row("w", native_event_type="state-based", **ged),
+        row("v", native_event_type="state-based", **ged),
+        row("u", native_event_type="non-state", **ged),
+    ]
+    assert levels(left, right, "what") == [
+        "same",
+        "same",
+        "same",
+        "same",
+        "civilian_harm_vs_clash",
+        "nonviolent_vs_violent",
+    ]
+
+
 def test_fatalities_are_ranges_and_acleds_unknown_zero_is_unknown() -> None:
     left = [
         row("a", fatalities_low=0, fatalities_best=0, fatalities_high=0),
