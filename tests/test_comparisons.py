@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pytest
 
 from kzevents import table as canonical
 from kzevents.matching import MatchParams, prepare, registry
@@ -210,6 +211,23 @@ def test_fatalities_are_ranges_and_acleds_unknown_zero_is_unknown() -> None:
         row("v", fatalities_low=12, fatalities_best=12, fatalities_high=12),
     ]
     assert levels(left, right, "fatalities") == ["zero_vs_some", "unknown", "agree", "close", "far"]
+
+
+def test_term_frequency_of_an_agreed_count_is_the_rarer_sides_share() -> None:
+    """One death is common in GED (fatal events only) and rare in ACLED: agreeing on it by chance is as
+    likely as a random ACLED candidate having it, the smaller share (frequencies.py's docstring)."""
+    from kzevents.matching.frequencies import TF_PSEUDO, fatality_tf
+
+    def fat(n: int) -> dict[str, int]:
+        return {"fatalities_low": n, "fatalities_best": n, "fatalities_high": n}
+
+    left = [row(f"a{i}", **fat(1 if i < 2 else 0)) for i in range(20)]  # 2 of 20 with one death
+    right = [row(f"g{i}", dataset="ged", **fat(1)) for i in range(5)]  # all 5 with one death
+    a, b = prepare(tab(left)), prepare(tab(right))
+    pairs = make_pairs(Context(a, b, 25.0, 50.0, 3), np.array([0]), np.array([0]))
+    acled_share = (2 - 1) / (20 - 1 + TF_PSEUDO)  # the other events of its country-month with one death
+    assert float(fatality_tf(pairs)[0]) == pytest.approx(acled_share, rel=1e-5)
+    assert acled_share < (5 - 1) / (5 - 1 + TF_PSEUDO)  # GED's share, the larger
 
 
 def test_distance_is_relative_to_precision() -> None:
