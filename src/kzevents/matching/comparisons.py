@@ -77,14 +77,11 @@ def country(p: Pairs) -> np.ndarray:
 # --- actors: the two events' sides through the crosswalk (undirected dyads: either orientation) -------
 
 ACTOR_LEVELS = ("both_sides_agree", "one_side_agrees", "close_only", "one_agrees_other_clashes", "disagree")
-
-
 SAME_UNARMED = -2  # one side of both events: civilians, a crowd, or no one named, alike on both
 
 
 def _keyset_level(left: Side, right: Side) -> Callable[[int, int], int]:
-    """The agreement of one side of each event: 2 agree, 1 close, 0 different, -1 unnamed or unknown,
-    SAME_UNARMED (-2) both unarmed alike: civilians on both, a crowd on both, or no one on both (cached)."""
+    """One side of each event: 2 agree, 1 close, 0 different, -1 unnamed, SAME_UNARMED (cached)."""
     cache: dict[tuple[int, int], int] = {}
 
     def level(a: int, b: int) -> int:
