@@ -172,6 +172,13 @@ def shares(t: pa.Table, column: str) -> str:
     return " ".join(f"{k}:{vals.count(k) / len(vals):.3f}" for k in keys)
 
 
+def ranged(t: pa.Table, column: str, sign: int) -> float:
+    """The share of rows whose ``column`` lies below (sign 1) or above (-1) the best estimate."""
+    best = np.asarray(t.column("fatalities_best").to_numpy(zero_copy_only=False), float)
+    other = np.asarray(t.column(column).to_numpy(zero_copy_only=False), float)
+    return float(np.mean(sign * (best - other) > 0))
+
+
 def calibration(syn: world.Synthetic, p: MatchParams) -> None:
     print("\n== 2. The synthetic world against the real samples (real | synthetic)")
     a, b = syn.a, syn.b
@@ -200,6 +207,11 @@ def calibration(syn: world.Synthetic, p: MatchParams) -> None:
         )
         print(f"   ACLED date_precision  {shares(acled, 'date_precision')} | {shares(a, 'date_precision')}")
         print(f"   GED date_precision    {shares(ged, 'date_precision')} | {shares(b, 'date_precision')}")
+        print(
+            f"   GED rows with low < best, high > best             {ranged(ged, 'fatalities_low', 1):.3f}, "
+            f"{ranged(ged, 'fatalities_high', -1):.3f} | {ranged(b, 'fatalities_low', 1):.3f}, "
+            f"{ranged(b, 'fatalities_high', -1):.3f}"
+        )
         zero = [
             k
             for f_, k in zip(

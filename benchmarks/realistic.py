@@ -34,6 +34,7 @@ A_GEO = {"1": 0.765, "2": 0.213, "3": 0.022}  # ACLED geo_precision, 2022 sample
 A_TIME = {"1": 0.945, "2": 0.053, "3": 0.002}  # ACLED time_precision (8,504 / 478 / 18)
 B_WHERE = {"1": 0.475, "2": 0.232, "3": 0.14, "4": 0.105, "5": 0.035, "6": 0.013}  # GED where_prec (7 -> 6)
 B_DATE = {"1": 0.849, "2": 0.107, "3": 0.007, "4": 0.023, "5": 0.014}  # GED date_prec
+B_LOW_BELOW_BEST, B_HIGH_ABOVE_BEST = 0.052, 0.150  # GED rows with low < best (52 / 1,000), high > best (150)
 A_UNKNOWN_CASUALTIES = 0.12  # of ACLED's zero-fatality rows, "casualties unknown" (931 / 7,675)
 A_UNIDENTIFIED = 0.26  # ACLED violent events whose actor1 is "Unidentified ..." (794 / 3,072)
 # how GED names a group that ACLED names "ABC: Long Name": the 58 crosswalk groups named by both
@@ -358,8 +359,9 @@ def observe_b(
     sa, sb = np.where(swap, s2, s1), np.where(swap, s1, s2)
     side_a, side_b = _names(zones, e, sa, "b"), _names(zones, e, sb, "b")
     best = np.maximum(1, e.deaths + rng.integers(-1, 2, n))
-    low = np.maximum(0, best - rng.integers(0, 2, n))
-    high = best + rng.integers(0, 3, n)
+    # most GED rows give one figure (low = best = high); a range in the real sample's shares
+    low = np.maximum(0, best - np.where(rng.random(n) < B_LOW_BELOW_BEST, rng.integers(1, 3, n), 0))
+    high = best + np.where(rng.random(n) < B_HIGH_ABOVE_BEST, rng.integers(1, 4, n), 0)
     hood = pc.if_else(pa.array(rng.random(n) < 0.6), _hoods(zones, e), pa.scalar(None, pa.string()))
     desc = pc.if_else(
         pc.is_valid(hood),
@@ -525,6 +527,11 @@ def make(
         pick[rng.choice(idx, min(b_extra, len(idx)), replace=False)] = True
         extra = observe_b(rng, zones, early, pick, prefix="E")
         b = pa.concat_tables([b, extra.cast(b.schema)])
+    # each dataset in its own row order: A and B observe the latent events in one order, and rows kept in
+    # it would tell a scan-order method (meltt's first-free pick, reference/merging.md 3.7) which rows go
+    # together; the real samples in ../shared/external are in independent orders (ids unchanged)
+    a = a.take(rng.permutation(a.num_rows))
+    b = b.take(rng.permutation(b.num_rows))
     return Synthetic(a, b, truth, int((both & coarse_b[np.maximum(b_id, 0)]).sum()), zones)
 
 

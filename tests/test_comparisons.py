@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pytest
 
 from kzevents import table as canonical
 from kzevents.matching import MatchParams, prepare, registry
@@ -105,6 +106,34 @@ def test_actors_levels() -> None:
     ]
 
 
+def test_actors_one_sided_perpetrator_and_civilians_agree_on_both_sides() -> None:
+    """Violence against civilians: the same perpetrator and civilians as victims on both sides is the
+    whole dyad agreeing (ACLED fixes the victims as actor2, GED's side_b is "Civilians"), not one side
+    of two; civilians against an armed side, or an unnamed side, stays one side."""
+    ru = "Military Forces of Russia (2000-)"
+    left = [
+        row("a", actor1=ru, actor2="Civilians (Ukraine)"),
+        row("b", actor1=ru, actor2="Civilians (Ukraine)"),
+        row("c", actor1=ru, actor2="Unidentified Armed Group (Ukraine)"),
+        row("d", actor1="Unidentified Armed Group (Ukraine)", actor2="Civilians (Ukraine)"),
+        row("e", actor1=ru),
+    ]
+    right = [
+        row("x", actor1="Government of Russia (Soviet Union)", actor2="Civilians", dataset="ged"),
+        row("y", actor1="Government of Russia (Soviet Union)", actor2="Government of Ukraine", dataset="ged"),
+        row("z", actor1="Government of Russia (Soviet Union)", actor2="Civilians", dataset="ged"),
+        row("w", actor1="Government of Ukraine", actor2="Civilians", dataset="ged"),
+        row("v", actor1=ru),
+    ]
+    assert levels(left, right, "actors") == [
+        "both_sides_agree",
+        "one_side_agrees",  # civilians vs an armed side: the 'what' comparison weighs that
+        "one_side_agrees",  # an unidentified side is no evidence either way
+        "unknown",
+        "both_sides_agree",  # no one named on side 2 of either: nothing left to disagree
+    ]
+
+
 def test_what_happened_levels() -> None:
     left = [
         row("a"),
@@ -136,6 +165,36 @@ def test_what_happened_levels() -> None:
     ]
 
 
+def test_geds_conflict_types_agree_with_any_means_of_fighting() -> None:
+    """GED's state-based and non-state conflict do not code the means (ged.md §2): a clash, shelling or
+    an air strike are all "same" as far as GED says; an attack on civilians or a protest is not."""
+    ged = {"dataset": "ged", "native_sub_event_type": None}
+    left = [
+        row("a", native_sub_event_type="Armed clash"),
+        row("b", native_sub_event_type="Shelling/artillery/missile attack"),
+        row("c", native_sub_event_type="Air/drone strike"),
+        row("d", native_sub_event_type="Government regains territory"),
+        row("e", native_sub_event_type="Attack"),
+        row("f", native_sub_event_type="Peaceful protest"),
+    ]
+    right = [
+        row("x", native_event_type="state-based", **ged),
+        row("y", native_event_type="state-based", **ged),
+        row("z", native_event_type="non-state", **ged),
+        row("w", native_event_type="state-based", **ged),
+        row("v", native_event_type="state-based", **ged),
+        row("u", native_event_type="non-state", **ged),
+    ]
+    assert levels(left, right, "what") == [
+        "same",
+        "same",
+        "same",
+        "same",
+        "civilian_harm_vs_clash",
+        "nonviolent_vs_violent",
+    ]
+
+
 def test_fatalities_are_ranges_and_acleds_unknown_zero_is_unknown() -> None:
     left = [
         row("a", fatalities_low=0, fatalities_best=0, fatalities_high=0),
@@ -152,6 +211,23 @@ def test_fatalities_are_ranges_and_acleds_unknown_zero_is_unknown() -> None:
         row("v", fatalities_low=12, fatalities_best=12, fatalities_high=12),
     ]
     assert levels(left, right, "fatalities") == ["zero_vs_some", "unknown", "agree", "close", "far"]
+
+
+def test_term_frequency_of_an_agreed_count_is_the_rarer_sides_share() -> None:
+    """One death is common in GED (fatal events only) and rare in ACLED: agreeing on it by chance is as
+    likely as a random ACLED candidate having it, the smaller share (frequencies.py's docstring)."""
+    from kzevents.matching.frequencies import TF_PSEUDO, fatality_tf
+
+    def fat(n: int) -> dict[str, int]:
+        return {"fatalities_low": n, "fatalities_best": n, "fatalities_high": n}
+
+    left = [row(f"a{i}", **fat(1 if i < 2 else 0)) for i in range(20)]  # 2 of 20 with one death
+    right = [row(f"g{i}", dataset="ged", **fat(1)) for i in range(5)]  # all 5 with one death
+    a, b = prepare(tab(left)), prepare(tab(right))
+    pairs = make_pairs(Context(a, b, 25.0, 50.0, 3), np.array([0]), np.array([0]))
+    acled_share = (2 - 1) / (20 - 1 + TF_PSEUDO)  # the other events of its country-month with one death
+    assert float(fatality_tf(pairs)[0]) == pytest.approx(acled_share, rel=1e-5)
+    assert acled_share < (5 - 1) / (5 - 1 + TF_PSEUDO)  # GED's share, the larger
 
 
 def test_distance_is_relative_to_precision() -> None:

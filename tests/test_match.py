@@ -181,7 +181,7 @@ def test_one_incident_split_into_several_events_gets_one_to_many_links() -> None
     assert sorted(d.values()) == ["match", "match-many"]
 
 
-def test_two_events_of_one_dataset_are_not_folded_into_a_single_day_town_event() -> None:
+def test_two_events_of_one_dataset_are_not_folded_into_one_event_of_another() -> None:
     # two ACLED events on one day and place that ACLED keeps apart, both like the GED event: at most one
     # is linked (here none: the competition leaves each at about half), and the other is not folded into
     # it as a one-to-many link (a single-day, town-level GED event is no coarser unit)
@@ -189,9 +189,24 @@ def test_two_events_of_one_dataset_are_not_folded_into_a_single_day_town_event()
     right = table([ev("E1", 42.9, 71.3667, fat=5), ev("E2", 42.9, 71.3667, fat=5)])
     got = decisions(match(left, right, many_threshold=0.01, list_threshold=0.001))
     assert len(got) == 2 and "match-many" not in got.values()
-    # the same pair with a three-day GED interval is a coarser unit: the second event joins it
+    # a three-day GED interval is no coarser unit either: date_start and date_end are the earliest and
+    # latest possible dates of one event (reference/ged.md), so the second event still does not join it
     wide = table([ev("G", 42.9, 71.3667, fat=5, event_date_end=D + dt.timedelta(days=2))], dataset="ged")
-    assert "match-many" in decisions(match(wide, right, threshold=0.01, many_threshold=0.01)).values()
+    got = decisions(match(wide, right, threshold=0.01, many_threshold=0.01))
+    assert sorted(got.values()) == ["candidate", "match"]
+    # nor is a province-level GED point (where_prec 4: where the one event is known to have happened)
+    vague = table([ev("G", 42.9, 71.3667, fat=5, native_geo_precision="4", admin1="Zhambyl")], dataset="ged")
+    right_a1 = table(
+        [{**e, "admin1": "Zhambyl"} for e in (ev("E1", 42.9, 71.3667, fat=5), ev("E2", 42.9, 71.3667, fat=5))]
+    )
+    got = decisions(match(vague, right_a1, threshold=0.01, many_threshold=0.01))
+    assert sorted(got.values()) == ["candidate", "match"]
+    # the same three days as one kzevents incident (an incident-level dataset) are: the second joins it
+    incident = table(
+        [ev("K", 42.9, 71.3667, fat=5, event_date_end=D + dt.timedelta(days=2))], dataset="kzevents"
+    )
+    got = decisions(match(incident, right, threshold=0.01, many_threshold=0.01))
+    assert sorted(got.values()) == ["match", "match-many"]
 
 
 def test_links_carry_each_comparison_level_and_weight_and_the_probability() -> None:

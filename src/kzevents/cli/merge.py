@@ -33,9 +33,9 @@ def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--threshold",
         type=fraction,
-        default=0.3,
+        default=0.5,
         help="match probability a one-to-one link needs, after the competition between candidates, "
-        "0-1 (default 0.3)",
+        "0-1 (default 0.5)",
     )
     p.add_argument(
         "--many-threshold",

@@ -53,8 +53,13 @@ def one_to_one(
 
 def is_coarser_unit(side: Side, rows: np.ndarray) -> np.ndarray:
     """A record that may stand for several records of the other dataset: one of an incident-level dataset
-    (kzevents, GTD), a multi-day interval, or a region-level point."""
-    return np.asarray(side.incident[rows] | (side.hi[rows] > side.lo[rows]) | (side.unit_class[rows] == 1))
+    (``unit = "incident"`` in taxonomy.toml: kzevents, GTD keep a multi-day or multi-site attack as one
+    record). A record of an event-level dataset is one event however vague: GED's ``date_start`` /
+    ``date_end`` are the earliest and latest *possible* dates of the event and its ``where_prec`` 3-4
+    point says where it is known to have happened (reference/ged.md §1, §3), ACLED's week or month
+    ``time_precision`` and region ``geo_precision`` likewise; two events that the other dataset keeps
+    apart are at most one of them."""
+    return np.asarray(side.incident[rows])
 
 
 def one_to_many(
@@ -70,8 +75,9 @@ def one_to_many(
 ) -> np.ndarray:
     """Extra links: an event left unlinked joins the linked partner it resembles most when the pairwise
     probability reaches ``threshold``, the dates overlap, and the linked partner is the coarser unit
-    (one incident split by the other dataset into events per day or place). Two events that their own
-    dataset keeps apart on one day and place are not folded into one single-day, town-level event."""
+    (one incident split by the other dataset into events per day or place, :func:`is_coarser_unit`).
+    Two events that their own dataset keeps apart are not folded into one event of another event-level
+    dataset, however vague its date or place."""
     ml = np.zeros(left.n, bool)
     mr = np.zeros(right.n, bool)
     ml[li[matched]] = True

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from kzevents.matching import frequencies as freq
 from kzevents.matching import reference as ref
 from kzevents.matching import text
-from kzevents.matching.actors import keys_agree
+from kzevents.matching.actors import UNKNOWN, keys_agree
 from kzevents.matching.pairs import Pairs, per_distinct
 from kzevents.matching.sides import Side
 
@@ -77,17 +77,20 @@ def country(p: Pairs) -> np.ndarray:
 # --- actors: the two events' sides through the crosswalk (undirected dyads: either orientation) -------
 
 ACTOR_LEVELS = ("both_sides_agree", "one_side_agrees", "close_only", "one_agrees_other_clashes", "disagree")
+SAME_UNARMED = -2  # one side of both events: civilians, a crowd, or no one named, alike on both
 
 
 def _keyset_level(left: Side, right: Side) -> Callable[[int, int], int]:
-    """The agreement of one side of each event: 2 agree, 1 close, 0 different, -1 unnamed (cached)."""
+    """One side of each event: 2 agree, 1 close, 0 different, -1 unnamed, SAME_UNARMED (cached)."""
     cache: dict[tuple[int, int], int] = {}
 
     def level(a: int, b: int) -> int:
         if (a, b) not in cache:
             ka, kb = left.actor_keys[a], right.actor_keys[b]
             xa, xb = ka.armed, kb.armed
-            if not xa or not xb:
+            if not xa and not xb and ka.agree == kb.agree and UNKNOWN not in ka.agree:
+                cache[a, b] = SAME_UNARMED
+            elif not xa or not xb:
                 cache[a, b] = -1
             elif keys_agree(xa, xb):
                 cache[a, b] = 2
@@ -113,7 +116,7 @@ def _dyad_level(a11: int, a22: int, a12: int, a21: int) -> int:
             other = a22 if a11 == 2 else a11
         else:
             other = a21 if a12 == 2 else a12
-        return 3 if other == 0 else 1
+        return 3 if other == 0 else 0 if other == SAME_UNARMED else 1
     return 2 if 1 in (a11, a22, a12, a21) else 4
 
 

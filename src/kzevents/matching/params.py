@@ -31,12 +31,12 @@ class MatchParams:
     ``max_span_days``, stand for several events and are never linked.
 
     Decisions: a one-to-one link needs a match probability (after the one-to-one competition between an
-    event's candidates) of at least ``threshold``. The default 0.3 is where the pairs are true about half
-    of the time: the competition's probabilities are under-confident in the middle (on the realistic
-    synthetic benchmark, pairs at 0.3-0.4 are true 53 % of the time, at 0.5-0.6 75 %; match_bench.py
-    prints the table). An extra, one-to-many link (one incident of an
-    incident-level dataset, or a multi-day or region-level record, split into several events of the
-    other) needs a pairwise probability of ``many_threshold``. Candidate pairs with a probability under
+    event's candidates) of at least ``threshold``. The default 0.5 is where the pairs are true about half
+    of the time, a link where it is more likely than not: the competition's probabilities are about
+    calibrated (on the realistic synthetic benchmark, pairs at 0.3-0.4 are true 29 % of the time, at
+    0.5-0.6 52 %, at 0.8-0.9 88 %; match_bench.py prints the table). An extra, one-to-many link (one
+    incident of an incident-level dataset split into several events of the other) needs a pairwise
+    probability of ``many_threshold``. Candidate pairs with a probability under
     ``list_threshold`` are left out of the links table.
 
     Model: Fellegi-Sunter weights fitted by EM per dataset pair (``em_*``, ``m_pseudo`` / ``u_pseudo``:
@@ -49,7 +49,7 @@ class MatchParams:
     km_near: float = attrs.field(default=50.0, validator=_positive)
     days: int = attrs.field(default=3)
     max_span_days: int = attrs.field(default=31)
-    threshold: float = attrs.field(default=0.3, validator=_probability)
+    threshold: float = attrs.field(default=0.5, validator=_probability)
     many_threshold: float = attrs.field(default=0.7, validator=_probability)
     list_threshold: float = attrs.field(default=0.001, validator=_probability)
     em_iterations: int = attrs.field(default=40)

@@ -47,11 +47,12 @@ def what_matrix() -> np.ndarray:
     violent, nonviolent = set(w["violent"]), set(w["nonviolent"])
     harm, fighting = set(w["civilian_harm"]), set(w["fighting"])
     compatible = {frozenset(p) for p in w["compatible"]}
+    inside = {frozenset((wide, n)) for wide, narrow in w.get("broader", {}).items() for n in narrow}
     k = len(names)
     out = np.full((k, k), 1, np.int8)
     for i, a in enumerate(names):
         for j, b in enumerate(names):
-            if a == b:
+            if a == b or frozenset((a, b)) in inside:
                 out[i, j] = 0
             elif frozenset((a, b)) in compatible:
                 out[i, j] = 1
