@@ -21,7 +21,7 @@ CsvInput = Path | Raw  # a seekable local file, or a re-openable stream
 
 PARSE_BLOCK = 1 << 20  # bytes of CSV per parsed block (the parser's buffers grow with the block)
 MAX_BLOCK = 1 << 30  # the largest block tried for a row longer than a block (Arrow's limit is 2 GB)
-TABLE_BYTES = 1 << 23  # bytes of strings per table handed on by iter_csv_tables
+TABLE_BYTES = 1 << 23  # bytes of strings per table handed on by io.tables.string_tables
 
 
 class CsvStream:
@@ -118,46 +118,3 @@ def stream_csv(
 ) -> CsvStream:
     """A :class:`CsvStream` of ``path`` (record batches, in order, each row once)."""
     return CsvStream(path, columns, encoding, block_size, convert_options, skip_header, invalid_row)
-
-
-def iter_csv_tables(
-    path: str | CsvInput,
-    columns: list[str],
-    encoding: str = "utf-8",
-    table_bytes: int = TABLE_BYTES,
-    skip_header: bool = True,
-    coded: frozenset[str] = frozenset(),
-    progress: Callable[[int, int], None] | None = None,
-) -> Iterator[pa.Table]:
-    """Stream a CSV file as tables of strings (empty cells stay empty strings) of about ``table_bytes``;
-    the header line is skipped and ``columns`` name the fields (an unnamed index column gets a placeholder
-    name). The ``coded`` columns come as dictionary arrays (each distinct value is then checked once).
-    ``progress`` is told (rows given, bytes of the file read) after each table."""
-    reader = stream_csv(
-        path,
-        columns,
-        encoding,
-        min(PARSE_BLOCK, table_bytes),
-        pacsv.ConvertOptions(
-            column_types={
-                c: pa.dictionary(pa.int32(), pa.string()) if c in coded else pa.string() for c in columns
-            },
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-        skip_header=skip_header,
-    )
-    group: list[pa.RecordBatch] = []
-    size = 0
-    for batch in reader:
-        group.append(batch)
-        size += batch.get_total_buffer_size()  # (a parser's batch owns its buffers: same as nbytes)
-        if size >= table_bytes:
-            yield pa.Table.from_batches(group).combine_chunks()
-            group, size = [], 0
-            if progress is not None:
-                progress(reader.rows, reader.bytes_read)
-    if group:
-        yield pa.Table.from_batches(group).combine_chunks()
-    if progress is not None:
-        progress(reader.rows, reader.bytes_read)

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kzevents.arrays import FALSE, bools, encode, int64s, lit, strings, whole
+from kzevents.arrays import FALSE, bools, encode, int64s, lit, rows_containing, strings, whole
 from kzevents.arrays import per_combination as _recode
 from kzevents.dataset.vocab import EventType
 from kzevents.formats import crosswalk
@@ -161,8 +161,15 @@ def _fatalities_known(fatal: pa.Array, notes: pa.Array | pa.ChunkedArray) -> pa.
     (null without a figure); a non-zero figure is ACLED's count or its coded estimate ("unknown
     fatalities coded as 10")."""
     zero = pc.fill_null(pc.equal(fatal, lit(0, pa.int32())), FALSE)
-    said = pc.fill_null(pc.match_substring_regex(notes, UNKNOWN_CASUALTIES), FALSE)
-    known = pc.invert(pc.and_(zero, said))
+    # every match of the pattern holds "known" or "specified": the pattern looks at those rows only
+    said = np.zeros(len(fatal), bool)
+    rows = rows_containing(notes, (b"known", b"specified"))
+    if len(rows):
+        hit = pc.fill_null(
+            pc.match_substring_regex(pc.take(whole(notes), int64s(rows)), UNKNOWN_CASUALTIES), FALSE
+        )
+        said[rows[np.asarray(hit.to_numpy(zero_copy_only=False), bool)]] = True
+    known = pc.invert(pc.and_(zero, bools(said)))
     return pc.if_else(pc.is_valid(fatal), known, lit(None, pa.bool_()))
 
 
