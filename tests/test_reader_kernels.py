@@ -241,21 +241,7 @@ def test_a_duplicate_row_that_fails_another_rule_counts_once(tmp_path: Path) -> 
     assert report.failing_rows == 2
 
 
-# --- the literal prefilter in front of a costly pattern ------------------------------------------------
-
-
-def test_rows_containing_finds_words_in_any_ascii_case_and_never_across_rows() -> None:
-    from kzevents.arrays import rows_containing
-
-    texts = ["Casualties UNKNOWN.", None, "unk", "nown here", "", "an UnSpecified number", "KnOwN", "none"]
-    a = pa.array(texts, pa.string())
-    assert rows_containing(a, (b"known", b"specified")).tolist() == [0, 5, 6]  # not 2+3 ("unk|nown")
-    assert rows_containing(a.slice(3), (b"known",)).tolist() == [3]  # row 6 of the whole array
-    assert rows_containing(a.cast(pa.large_string()), (b"specified",)).tolist() == [5]
-    chunked = pa.chunked_array([a.slice(0, 4), a.slice(4)])
-    assert rows_containing(chunked, (b"known", b"specified")).tolist() == [0, 5, 6]
-    assert rows_containing(pa.array([None, None], pa.string()), (b"known",)).tolist() == []
-    assert rows_containing(pa.array(["x"], pa.string()).dictionary_encode(), (b"x",)).tolist() == [0]
+# --- cheap prefilters in front of costly patterns ------------------------------------------------
 
 
 def test_fatalities_known_is_the_pattern_over_every_row() -> None:
