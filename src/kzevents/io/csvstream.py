@@ -8,6 +8,8 @@ re-openable stream (a :class:`~kzevents.io.raw.Raw`: a compressed file, a zip me
 
 from __future__ import annotations
 
+import codecs
+import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,48 @@ CsvInput = Path | Raw  # a seekable local file, or a re-openable stream
 PARSE_BLOCK = 1 << 20  # bytes of CSV per parsed block (the parser's buffers grow with the block)
 MAX_BLOCK = 1 << 30  # the largest block tried for a row longer than a block (Arrow's limit is 2 GB)
 TABLE_BYTES = 1 << 23  # bytes of strings per table handed on by io.tables.string_tables
+
+
+class Blocks(io.RawIOBase):
+    """The bytes of a CSV file as Arrow's streaming parser takes them, block by block (one ``read`` is one
+    of its blocks), with two changes that keep its rows exact:
+
+    * a block never ends between the CR and the LF of a CR LF. Arrow (26, the version tested) drops the LF of
+      a quoted CR LF that a block boundary splits: ``"a\\r\\nb"`` comes out as ``a\\rb``, one cell silently
+      changed wherever a boundary happens to fall (tests/test_streaming.py puts one there);
+    * text in another encoding (GTD's Latin-1) is decoded here, to UTF-8, so that the blocks Arrow cuts
+      are these ones (Arrow's own transcoding re-blocks the text, and calls the same Python codecs).
+
+    ``consumed`` is how many bytes of the file have been read (for progress).
+    """
+
+    def __init__(self, source: Any, encoding: str) -> None:
+        self.source = source
+        name = codecs.lookup(encoding).name
+        self.decoder = None if name == "utf-8" else codecs.getincrementaldecoder(name)()
+        self.carry = b""
+        self.consumed = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        want = (size if size is not None and size > 0 else 1 << 20) - len(self.carry)
+        got = self.source.read(max(want, 1))
+        self.consumed += len(got)
+        chunk, self.carry = self.carry + got, b""
+        if len(chunk) > 1 and chunk.endswith(b"\r"):
+            more = self.source.read(1)
+            if more:
+                self.consumed += 1
+                chunk, self.carry = chunk[:-1], b"\r" + more
+        if self.decoder is not None:
+            chunk = self.decoder.decode(chunk, final=not chunk).encode("utf-8")
+        return chunk
+
+    def close(self) -> None:
+        self.source.close()
+        super().close()
 
 
 class CsvStream:
@@ -65,12 +109,13 @@ class CsvStream:
     def __next__(self) -> pa.RecordBatch:
         return next(self._batches)
 
-    def _open(self, block_size: int) -> tuple[Any, Any]:
-        source = self.path.arrow_stream() if isinstance(self.path, Raw) else pa.OSFile(str(self.path))
+    def _open(self, block_size: int) -> tuple[Blocks, Any]:
+        native = self.path.arrow_stream() if isinstance(self.path, Raw) else pa.OSFile(str(self.path))
+        source = Blocks(native, self.encoding)
         reader = pacsv.open_csv(
-            source,
+            pa.PythonFile(source, mode="r"),
             read_options=pacsv.ReadOptions(
-                encoding=self.encoding,
+                encoding="utf-8",  # (Blocks decodes)
                 block_size=block_size,
                 skip_rows=1 if self.skip_header else 0,
                 column_names=self.columns,
@@ -87,7 +132,7 @@ class CsvStream:
             skip = self.rows  # rows an earlier pass gave already
             try:
                 for batch in reader:
-                    at = self.path.consumed() if isinstance(self.path, Raw) else source.tell()
+                    at = self.path.consumed() if isinstance(self.path, Raw) else source.consumed
                     self.bytes_read = max(self.bytes_read, at)
                     if skip:
                         if batch.num_rows <= skip:
