@@ -239,3 +239,47 @@ def test_a_duplicate_row_that_fails_another_rule_counts_once(tmp_path: Path) -> 
         (2, "schema:maximum"),
     ]
     assert report.failing_rows == 2
+
+
+# --- cheap prefilters in front of costly patterns ------------------------------------------------
+
+
+def test_fatalities_known_is_the_pattern_over_every_row() -> None:
+    """The prefilter changes nothing: the flag is what ACLED's "casualties unknown" pattern says of each
+    zero-fatality row's notes, in any case, wherever the words fall."""
+    from kzevents.formats.acled.read import UNKNOWN_CASUALTIES, _fatalities_known
+
+    notes = [
+        "Shelling. Casualties unknown.",
+        "FATALITIES WERE NOT KNOWN",
+        "an unspecified number of casualties",
+        "Unknown number of fatalities reported",
+        "an unknown armed group attacked",  # "known", but not the pattern
+        "casualties unknown",  # a count: the flag stays true
+        None,
+        "Casualties unknown",  # no figure: null
+        "peaceful protest",
+    ]
+    fatal = pa.array([0, 0, 0, 0, 0, 3, 0, None, 0], pa.int32())
+    said = pc.fill_null(pc.match_substring_regex(pa.array(notes, pa.string()), UNKNOWN_CASUALTIES), False)
+    expected = [
+        None if f is None else not (f == 0 and s)
+        for f, s in zip(fatal.to_pylist(), said.to_pylist(), strict=True)
+    ]
+    assert expected == [False, False, False, False, True, True, True, None, True]
+    assert _fatalities_known(fatal, pa.array(notes, pa.string())).to_pylist() == expected
+    sliced = pa.array(["x", *notes], pa.string()).slice(1)
+    assert _fatalities_known(fatal, sliced).to_pylist() == expected
+
+
+def test_holds_byte_and_slash_dates() -> None:
+    from kzevents.arrays import holds_byte
+    from kzevents.formats.artefacts import has_slash_dates
+
+    dates = pa.array(["2024-01-05", None, "2024-02-06"], pa.string())
+    assert not holds_byte(dates, 0x2F) and not has_slash_dates(dates)
+    slashed = pa.array(["2024-01-05", "4/1/2025"], pa.string())
+    assert holds_byte(slashed, 0x2F) and has_slash_dates(slashed)
+    assert not holds_byte(slashed.slice(0, 1), 0x2F)  # the slice's bytes only
+    assert not has_slash_dates(pa.array(["a/b"], pa.string()))  # a slash, but no date
+    assert not holds_byte(pa.array(["", None], pa.string()), 0x2F)

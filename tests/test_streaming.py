@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -242,3 +243,101 @@ def test_duplicates_pass_reads_the_same_rows(tmp_path: Path, blocks: int | None)
         (8, "duplicate-id"),
         (251, "duplicate-id"),
     ]
+
+
+# --- where the parser cuts: a block boundary at every position of a quoted field, a row after a cut ------
+
+BLOCK = 1 << 12
+# a cell with every kind of byte a cut must not split a row on: doubled quotes, a comma, a line break, a
+# CR LF; in the file it reads "On 3 May ""quote"" said, "" \n then,\r\n ""gunfire"" ends,",12,
+QUOTED = 'On 3 May "quote" said, " \n then,\r\n "gunfire" ends,'
+MARKS = {  # name -> (text in the file, offset in it): the byte a block boundary is put at
+    "opening quote": ('"On 3 May', 0),
+    "inside the text": ("3 May", 0),
+    "first quote of a pair": ('""quote', 0),
+    "second quote of a pair": ('""quote', 1),
+    "a pair before a space": ('"" \n', 0),
+    "quoted line break": ("\n then", 0),
+    "CR of a quoted CR LF": ("\r\n ", 0),
+    "LF of a quoted CR LF": ("\r\n ", 1),
+    "closing quote": ('ends,",12', 5),
+    "comma after the closing quote": ('ends,",12', 6),
+    "next row": ("KAZ2,", 0),
+}
+
+
+def _placed(rows_for: Callable[[int], list[str]], mark: tuple[str, int], delta: int, tmp: Path) -> Path:
+    """The file of ``rows_for(pad)``, the pad (row 1's notes, before the mark) chosen so that the marked
+    byte lies ``delta`` bytes after a multiple of BLOCK, in the second block or later."""
+    text, offset = mark
+    path = tmp / "f.csv"
+    at = write(path, rows_for(0)).index(text.encode()) + offset
+    pad = (BLOCK - at % BLOCK + delta) % BLOCK + BLOCK
+    data = write(path, rows_for(pad))
+    assert (data.index(text.encode()) + offset) % BLOCK == delta % BLOCK
+    return path
+
+
+def _quoted_rows(pad: int) -> list[str]:
+    return [row(0, "p" * pad), row(1, QUOTED), row(2), row(3, "x\ny")]
+
+
+@pytest.mark.parametrize("delta", [-1, 0, 1])
+@pytest.mark.parametrize("mark", list(MARKS))
+def test_a_block_boundary_anywhere_in_a_quoted_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mark: str, delta: int
+) -> None:
+    """Quotes spanning a cut: whichever byte of a quoted cell (its opening quote, either quote of a pair,
+    a line break, a CR LF, its closing quote) a block boundary falls on or beside, every command reads the
+    same rows, cells and verdicts as a plain parse of the bytes."""
+    monkeypatch.setattr(reader_module, "PARSE_BLOCK", BLOCK)
+    monkeypatch.setattr(csvstream, "PARSE_BLOCK", BLOCK)
+    path = _placed(_quoted_rows, MARKS[mark], delta, tmp_path)
+    ref = reference(path.read_bytes())
+    notes = COLS.index("notes")
+    assert len(ref) == 4 and ref[1][notes] == QUOTED
+    table, report = read(path)
+    assert report.rows_in == table.num_rows == 4
+    assert table.column("event_id").to_pylist() == [r[0] for r in ref]
+    assert table.column("summary").to_pylist() == [r[notes] or None for r in ref]
+    v = validate_file(path)
+    assert v.rows == 4 and v.valid, str(v)
+    dest = tmp_path / "o.parquet"
+    assert convert(path, dest).rows_out == 4
+    assert pq.read_table(dest, columns=["summary"]).column(0).to_pylist()[1] == QUOTED
+
+
+@pytest.mark.parametrize("delta", [-1, 0, 1, 2])
+@pytest.mark.parametrize("fault", ["surplus field", "missing field", "bad latitude"])
+def test_a_bad_row_right_after_a_cut(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fault: str,
+    delta: int,
+) -> None:
+    """The bad row is the first of a block (its first byte just before, on or just after a boundary):
+    validate and convert name that row, and --skip-invalid keeps every other row."""
+    monkeypatch.setattr(reader_module, "PARSE_BLOCK", BLOCK)
+    monkeypatch.setattr(csvstream, "PARSE_BLOCK", BLOCK)
+
+    def rows_for(pad: int) -> list[str]:
+        rows = [row(0, "p" * pad)] + [row(i, "a\nb" if i % 3 == 0 else None) for i in range(1, 12)]
+        if fault == "surplus field":
+            rows[6] += ",surplus"
+        elif fault == "missing field":
+            rows[6] = rows[6].rsplit(",", 1)[0]
+        else:
+            rows[6] = with_cell(rows[6], "latitude", "north")
+        return rows
+
+    path = _placed(rows_for, ("KAZ6,", 0), delta, tmp_path)
+    v = validate_file(path)
+    assert [p.row for p in v.problems] == [7], str(v)
+    dest = tmp_path / "o.parquet"
+    assert main(["convert", str(path), str(dest)]) == 1
+    assert "row 7" in "".join(capsys.readouterr())
+    assert not dest.exists()
+    main(["convert", "--skip-invalid", str(path), str(dest)])
+    kept = pq.read_table(dest, columns=["event_id"]).column(0).to_pylist()
+    assert kept == [f"KAZ{i}" for i in range(12) if i != 6]

@@ -103,6 +103,22 @@ def whole(col: pa.ChunkedArray | pa.Array) -> pa.Array:
     return col
 
 
+def holds_byte(col: pa.Array, byte: int) -> bool:
+    """Whether any cell of a string column holds ``byte``: one vectorised look at its data buffer (a
+    prefilter: a pattern that needs the byte cannot match a column without it)."""
+    a = whole(col)
+    if pa.types.is_dictionary(a.type):
+        a = a.dictionary
+    if len(a) == 0 or not (pa.types.is_string(a.type) or pa.types.is_large_string(a.type)):
+        return True  # not plain text: the caller's pattern decides
+    width = np.int64 if pa.types.is_large_string(a.type) else np.int32
+    offsets = np.frombuffer(a.buffers()[1], width, count=len(a) + 1, offset=a.offset * width().itemsize)
+    data = a.buffers()[2]
+    if data is None or offsets[-1] == offsets[0]:
+        return False
+    return bool((np.frombuffer(data, np.uint8)[offsets[0] : offsets[-1]] == byte).any())
+
+
 # --- work on distinct values ----------------------------------------------------------------------------
 
 

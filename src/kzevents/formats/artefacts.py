@@ -11,7 +11,7 @@ import attrs
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kzevents.arrays import FALSE, lit
+from kzevents.arrays import FALSE, holds_byte, lit
 from kzevents.errors import DataError, Problem
 
 INTEGRAL_DECIMAL = r"^\s*-?[0-9]+\.0+\s*$"
@@ -38,6 +38,8 @@ def integral_decimals(a: pa.Array) -> tuple[pa.Array, pa.Array | None]:
 
 
 def has_slash_dates(values: pa.Array) -> bool:
+    if not holds_byte(values, 0x2F):  # no "/" anywhere: the pattern need not run (most files)
+        return False
     return bool(pc.any(pc.fill_null(pc.match_substring_regex(values, SLASH), FALSE)).as_py())
 
 

@@ -128,6 +128,7 @@ def _validate(
 
     def check(t: pa.Table, start: int, order: str | None) -> Checked:
         DATE_ORDER.set(order)  # (each worker thread has a context of its own)
+        t = t.combine_chunks()  # here, off the parsing thread
         part = Report(file=name, format=layout.name)
         id_hashes = string_hashes(whole(t.column(id_column))) if check_ids else None
         t = integral_warnings(t, integers, part, start)

@@ -96,19 +96,21 @@ def open_stream(
 def string_tables(
     stream: Stream, table_bytes: int = TABLE_BYTES, progress: Callable[[int, int], None] | None = None
 ) -> Iterator[pa.Table]:
-    """The batches of ``stream`` grouped into tables of about ``table_bytes`` (chunks combined);
-    ``progress`` is told (rows given, bytes of the file read) after each table."""
+    """The batches of ``stream`` grouped into tables of about ``table_bytes``, one chunk per parsed
+    block: the consumer combines them on its worker thread (0.2-0.3 s of copying per 1M ACLED rows that
+    would otherwise sit on the parsing thread, the one every other stage waits for); ``progress`` is told
+    (rows given, bytes of the file read) after each table."""
     group: list[pa.RecordBatch] = []
     size = 0
     for batch in stream:
         group.append(batch)
         size += batch.get_total_buffer_size()  # (a parser's batch owns its buffers: same as nbytes)
         if size >= table_bytes:
-            yield pa.Table.from_batches(group).combine_chunks()
+            yield pa.Table.from_batches(group)
             group, size = [], 0
             if progress is not None:
                 progress(stream.rows, stream.bytes_read)
     if group:
-        yield pa.Table.from_batches(group).combine_chunks()
+        yield pa.Table.from_batches(group)
     if progress is not None:
         progress(stream.rows, stream.bytes_read)

@@ -154,6 +154,7 @@ UNKNOWN_CASUALTIES = (
     r"(?i)(casualties|fatalities) (are |were |remain )?(unknown|not known)|unknown (number of )?"
     r"(casualties|fatalities)|unspecified number of (casualties|fatalities)"
 )
+MENTION = r"(?i)ties"  # in every match of UNKNOWN_CASUALTIES (casualties, fatalities); one literal: fast
 
 
 def _fatalities_known(fatal: pa.Array, notes: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -161,8 +162,16 @@ def _fatalities_known(fatal: pa.Array, notes: pa.Array | pa.ChunkedArray) -> pa.
     (null without a figure); a non-zero figure is ACLED's count or its coded estimate ("unknown
     fatalities coded as 10")."""
     zero = pc.fill_null(pc.equal(fatal, lit(0, pa.int32())), FALSE)
-    said = pc.fill_null(pc.match_substring_regex(notes, UNKNOWN_CASUALTIES), FALSE)
-    known = pc.invert(pc.and_(zero, said))
+    # every match of the pattern names casualties or fatalities: a one-literal pattern (fast) finds the
+    # zero rows whose notes hold "ties", and the full pattern looks at those only (22% of the real
+    # 2022 sample's rows; 0.46 s of CPU per 1M rows when it looked at every row)
+    said = np.zeros(len(fatal), bool)
+    maybe = pc.and_(zero, pc.fill_null(pc.match_substring_regex(notes, MENTION), FALSE))
+    rows = pc.indices_nonzero(maybe)
+    if len(rows):
+        hit = pc.fill_null(pc.match_substring_regex(pc.take(notes, rows), UNKNOWN_CASUALTIES), FALSE)
+        said[np.asarray(pc.filter(rows, hit).to_numpy(zero_copy_only=False), np.int64)] = True
+    known = pc.invert(pc.and_(zero, bools(said)))
     return pc.if_else(pc.is_valid(fatal), known, lit(None, pa.bool_()))
 
 
