@@ -4,9 +4,9 @@ The parser is given either a seekable local file (a ``Path``: a plain file, a sp
 re-openable stream (a :class:`~kzevents.io.raw.Raw`: a compressed file, a zip member), never a path string
 (``pyarrow.csv.open_csv(str)`` would pick a decompressor from the name).
 
-Why one thread parses (issue #17; measured on the 1M-row ACLED file, 539 MB, on the 2-core machine; the
-figures and scripts are in the issue's closing note). Arrow's streaming reader parses on one thread at
-about 3.1 ms of CPU per MB (1.67 s). Every other stage (the normaliser, the checks, the Parquet writer)
+Why one thread parses (issue #17; measured on the 1M-row ACLED file, 565 MB, on the 2-core machine; the
+figures are in the issue's closing note). Arrow's streaming reader parses on one thread at about 3 ms of
+CPU per MB (1.67 s). Every other stage (the normaliser, the checks, the Parquet writer)
 runs on other threads at the same time, so ``convert`` and ``validate`` already keep both cores busy:
 their wall time is their total CPU over two, and a parser that costs more CPU makes them slower, however
 well it spreads. Measured:
