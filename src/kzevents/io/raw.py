@@ -104,10 +104,11 @@ class FileObjRaw(Raw):
 
 
 class _View(io.RawIOBase):
-    """A file object read through without closing it."""
+    """A file object (or an Arrow stream) read through; closing the view closes the source only when it
+    ``owns`` it."""
 
-    def __init__(self, f: IO[bytes]) -> None:
-        self.f = f
+    def __init__(self, f: Any, owns: bool = False) -> None:
+        self.f, self.owns = f, owns
 
     def readable(self) -> bool:
         return True
@@ -116,6 +117,12 @@ class _View(io.RawIOBase):
         data = self.f.read(len(b))
         b[: len(data)] = data
         return len(data)
+
+    def close(self) -> None:
+        if self.owns:
+            with contextlib.suppress(Exception):
+                self.f.close()
+        super().close()
 
 
 class ZipMemberRaw(Raw):
@@ -171,7 +178,7 @@ class Decompressed(Raw):
             return lzma.LZMAFile(f)
         # no zstd in the standard library before Python 3.14: pyarrow's codec
         stream = pa.CompressedInputStream(pa.PythonFile(f, mode="r"), "zstd")
-        return io.BufferedReader(_ArrowView(stream))
+        return io.BufferedReader(_View(stream, owns=True))
 
     def arrow_stream(self) -> pa.NativeFile:
         if self.inner.path is not None and self.codec in ("gzip", "bz2", "zstd"):
@@ -185,24 +192,6 @@ class Decompressed(Raw):
             with contextlib.suppress(Exception):
                 return int(self._last.tell())
         return self.inner.consumed()
-
-
-class _ArrowView(io.RawIOBase):
-    def __init__(self, s: pa.NativeFile) -> None:
-        self.s = s
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        data = self.s.read(len(b))
-        b[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.s.close()
-        super().close()
 
 
 class Renamed(Raw):

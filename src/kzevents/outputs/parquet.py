@@ -174,17 +174,9 @@ class GeoParquetWriter:
 def open_parquet(dest: str | Path | IO[bytes], schema: pa.Schema) -> Iterator[GeoParquetWriter]:
     """A :class:`GeoParquetWriter` to ``dest``: a path is written atomically (the file appears complete
     when the block ends without an error, and is never left half-written), a file object as it is."""
-    if not isinstance(dest, str | Path):
-        writer = GeoParquetWriter(dest, schema)
-        try:
-            yield writer
-        except BaseException:
-            writer.abort()
-            raise
-        writer.close()
-        return
-    with atomic_path(dest) as tmp:
-        writer = GeoParquetWriter(tmp, schema)
+    with contextlib.ExitStack() as stack:
+        where = dest if not isinstance(dest, str | Path) else stack.enter_context(atomic_path(dest))
+        writer = GeoParquetWriter(where, schema)
         try:
             yield writer
         except BaseException:
