@@ -15,7 +15,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import compile_kzevents, run_task  # noqa: E402
+from run import compile_kzevents, run_task, task_code  # noqa: E402
 
 
 def main() -> None:
@@ -40,12 +40,8 @@ def main() -> None:
                 check=True,
             )
             dst = Path(tmp) / "out.parquet"
-            conv = run_task(
-                f"from kzevents.outputs.converter import convert; convert({str(src)!r}, {str(dst)!r})"
-            )
-            val = run_task(
-                f"from kzevents.formats.check import validate_file; assert validate_file({str(src)!r}).valid"
-            )
+            conv = run_task(task_code("kzevents_convert", src, dst, args.layout))
+            val = run_task(task_code("kzevents_validate", src, dst, args.layout))
             mb = src.stat().st_size / 1e6
             print(
                 f"{args.layout} {rows:>9} rows ({mb:5.0f} MB): "

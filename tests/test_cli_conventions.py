@@ -6,6 +6,8 @@ validate checks every file and exits with the worst result; `-` for standard out
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +17,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from kzevents.cli import COMMANDS, build_parser, main
+from kzevents.cli import ARROW_ALLOCATOR, COMMANDS, build_parser, main, prefer_jemalloc
 
 from .conftest import FIXTURES, ROOT
 
@@ -141,6 +143,37 @@ def test_quiet_and_verbose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert "3 data rows read" in out.out and "took" in out.err
     with pytest.raises(SystemExit):
         main(["validate", "-q", "-v", str(GOOD)])
+
+
+def test_the_command_line_asks_for_jemalloc_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(sys.modules, "pyarrow")  # (as when the command line starts)
+    environ: dict[str, str] = {}
+    assert prefer_jemalloc(environ, "linux") and environ == {ARROW_ALLOCATOR: "jemalloc"}
+    chosen = {ARROW_ALLOCATOR: "mimalloc"}  # the user's choice stands
+    assert not prefer_jemalloc(chosen, "linux") and chosen == {ARROW_ALLOCATOR: "mimalloc"}
+    for platform in ("darwin", "win32"):  # no jemalloc in those wheels: Arrow's default
+        assert not prefer_jemalloc(environ := {}, platform) and environ == {}
+    monkeypatch.setitem(sys.modules, "pyarrow", object())  # loaded: too late to choose
+    assert not prefer_jemalloc(environ := {}, "linux") and environ == {}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the command line asks for jemalloc on Linux only")
+@pytest.mark.parametrize(
+    ("chosen", "pool"), [(None, "jemalloc"), ("mimalloc", "mimalloc"), ("system", "system")]
+)
+def test_a_command_runs_with_the_allocator_asked_for(chosen: str | None, pool: str) -> None:
+    environ = {k: v for k, v in os.environ.items() if k != ARROW_ALLOCATOR}
+    if chosen is not None:
+        environ[ARROW_ALLOCATOR] = chosen
+    r = subprocess.run(
+        [sys.executable, "-m", "kzevents", "validate", "-v", str(GOOD)],
+        capture_output=True,
+        text=True,
+        env=environ,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    assert re.search(rf"validate took [\d.]+ s, peak memory \d+ MB \({pool} allocator\)", r.stderr), r.stderr
 
 
 def test_export_to_standard_output(tmp_path: Path) -> None:

@@ -108,10 +108,23 @@ def run(command: Command, args: object) -> int:
     # referenced by one of its threads (apache/arrow#34314): collect them while Arrow lives. The command has
     # ended: a signal now finds its outputs in place (the console entry point ignores it)
     gc.collect()
-    ctx.detail(f"{command.name} took {time.monotonic() - started:.2f} s, exit code {code}")
+    ctx.detail(f"{command.name} took {time.monotonic() - started:.2f} s{_memory()}, exit code {code}")
     if ctx.json:
         print_json(ctx.envelope(code))
     return code
+
+
+def _memory() -> str:
+    """The process's peak memory and Arrow's allocator (cli.prefer_jemalloc), for -v; "" where unknown."""
+    try:
+        import resource
+    except ImportError:  # (Windows)
+        return ""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+    mb = peak / (1 << 20) if sys.platform == "darwin" else peak / (1 << 10)
+    pyarrow = sys.modules.get("pyarrow")
+    pool = f" ({pyarrow.default_memory_pool().backend_name} allocator)" if pyarrow is not None else ""
+    return f", peak memory {mb:.0f} MB{pool}"
 
 
 def _data_error(ctx: Context, exc: DataError) -> None:
