@@ -99,10 +99,10 @@ def prefer_jemalloc(environ: MutableMapping[str, str], platform: str = sys.platf
     (``ARROW_DEFAULT_MEMORY_POOL``) or pyarrow is already loaded; returns whether it asked.
 
     Streaming keeps Arrow's live memory small (30-70 MB for the 1M-row ACLED file), but mimalloc, Arrow's
-    default, holds on to each thread's freed pages: peak memory was 285 MB for ``validate`` and 311 MB for
-    ``convert``, and 222 MB and 274 MB with jemalloc, in the same time (issue #17). Only the command line
-    chooses, for its own process: a program that imports kzevents keeps its allocator. The pip wheels carry
-    jemalloc on Linux only."""
+    default, holds on to each thread's freed pages. Peak memory, five interleaved runs each (issue #17):
+    ``validate`` 273-291 MB with mimalloc, 218-225 MB with jemalloc; ``convert`` 302-326 and 260-298 MB;
+    the same times. Only the command line chooses, for its own process: a program that imports kzevents
+    keeps its allocator. The pip wheels carry jemalloc on Linux only."""
     if platform != "linux" or ARROW_ALLOCATOR in environ or "pyarrow" in sys.modules:
         return False
     environ[ARROW_ALLOCATOR] = "jemalloc"
