@@ -32,6 +32,7 @@ from kzevents.errors import Problem
 COMMANDS = (info, export, validate, convert, merge, plot, completion)  # modules with a COMMAND
 
 __all__ = [
+    "ARROW_ALLOCATOR",
     "COMMANDS",
     "EXIT_INTERNAL",
     "EXIT_INVALID",
@@ -102,7 +103,8 @@ def prefer_jemalloc(environ: MutableMapping[str, str], platform: str = sys.platf
     default, holds on to each thread's freed pages. Peak memory, five interleaved runs each (issue #17):
     ``validate`` 273-291 MB with mimalloc, 218-225 MB with jemalloc; ``convert`` 302-326 and 260-298 MB;
     the same times. Only the command line chooses, for its own process: a program that imports kzevents
-    keeps its allocator. The pip wheels carry jemalloc on Linux only."""
+    keeps its allocator. The pip wheels carry jemalloc on Linux only; a pyarrow built without it says so
+    on stderr and keeps its default (``ARROW_DEFAULT_MEMORY_POOL=mimalloc`` silences it)."""
     if platform != "linux" or ARROW_ALLOCATOR in environ or "pyarrow" in sys.modules:
         return False
     environ[ARROW_ALLOCATOR] = "jemalloc"
